@@ -1,0 +1,224 @@
+package models
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// State is where a claim stands in review. It is separate from the verdict.
+type State string
+
+const (
+	StateNew          State = "new"
+	StateResearching  State = "researching"
+	StateInReview     State = "in_review" // verdict proposed, waiting for sign-off
+	StateApproved     State = "approved"
+	StatePublished    State = "published"
+	StateNeedsRecheck State = "needs_recheck" // the anchored text changed
+)
+
+// States lists every state in workflow order.
+var States = []State{StateNew, StateResearching, StateInReview, StateApproved, StatePublished, StateNeedsRecheck}
+
+var transitions = map[State][]State{
+	StateNew:          {StateResearching},
+	StateResearching:  {StateInReview},
+	StateInReview:     {StateApproved, StateResearching},
+	StateApproved:     {StatePublished, StateResearching},
+	StatePublished:    {StateResearching},
+	StateNeedsRecheck: {StateResearching},
+}
+
+// Valid reports whether s is a known state.
+func (s State) Valid() bool { return slices.Contains(States, s) }
+
+// Label is the state's name as shown to people.
+func (s State) Label() string {
+	switch s {
+	case StateNew:
+		return "New"
+	case StateResearching:
+		return "Researching"
+	case StateInReview:
+		return "In review"
+	case StateApproved:
+		return "Approved"
+	case StatePublished:
+		return "Published"
+	case StateNeedsRecheck:
+		return "Needs recheck"
+	}
+	return string(s)
+}
+
+// ParseState turns user input into a State.
+func ParseState(s string) (State, error) {
+	st := State(strings.TrimSpace(s))
+	if !st.Valid() {
+		return "", Invalid("state", "Unknown state %q.", s)
+	}
+	return st, nil
+}
+
+// CanMove reports whether the workflow allows from → to by a person.
+// needs_recheck is entered only by re-anchoring, never by hand.
+func CanMove(from, to State) bool { return slices.Contains(transitions[from], to) }
+
+// NextStates lists the states a person may move a claim to from s.
+func NextStates(s State) []State { return transitions[s] }
+
+// ClaimType is the kind of claim.
+type ClaimType string
+
+const (
+	TypeStatement  ClaimType = "statement"
+	TypeQuote      ClaimType = "quote"
+	TypeStatistic  ClaimType = "statistic"
+	TypePrediction ClaimType = "prediction"
+	TypeOther      ClaimType = "other"
+)
+
+// ClaimTypes lists every claim type.
+var ClaimTypes = []ClaimType{TypeStatement, TypeQuote, TypeStatistic, TypePrediction, TypeOther}
+
+// ParseClaimType turns user input into a ClaimType; empty means statement.
+func ParseClaimType(s string) (ClaimType, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return TypeStatement, nil
+	}
+	t := ClaimType(s)
+	if !slices.Contains(ClaimTypes, t) {
+		return "", Invalid("type", "Unknown claim type %q: choose quote, statement, statistic, prediction or other.", s)
+	}
+	return t, nil
+}
+
+// AnchorState says whether a claim's quote is still where it was marked.
+type AnchorState string
+
+const (
+	AnchorAnchored AnchorState = "anchored" // quote unchanged, wherever it moved
+	AnchorChanged  AnchorState = "changed"  // found with confidence, but the text differs
+	AnchorOrphaned AnchorState = "orphaned" // not found with confidence: never moved silently
+)
+
+// Limits on claim fields.
+const (
+	SummaryRecommendedRunes = 75
+	MaxSummaryRunes         = 500
+	MaxNotesRunes           = 10000
+	ContextRunes            = 32 // prefix and suffix length in code points
+)
+
+// Claim is a span of an article's canonical text that makes a checkable claim.
+// Start and End count Unicode code points (W3C TextPositionSelector).
+type Claim struct {
+	ID             int64
+	ArticleID      int64
+	Start          int
+	End            int
+	Quote          string
+	Prefix         string
+	Suffix         string
+	Summary        string
+	Type           ClaimType
+	ClaimantID     *int64
+	ClaimedAt      *time.Time
+	Notes          string
+	State          State
+	VerdictID      *int64
+	Explanation    string
+	Rationale      string
+	ProposedBy     *int64 // who proposed the current verdict
+	AssigneeID     *int64
+	Due            *time.Time
+	AnchorState    AnchorState
+	AnchorRevision int
+	PreviousQuote  string
+	Version        int
+	CreatedBy      int64
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+	DeletedAt      *time.Time
+}
+
+// ClaimDetail is a claim with the names that pages and the API show beside it.
+type ClaimDetail struct {
+	Claim
+	Claimant      *Claimant
+	Verdict       *Verdict
+	AssigneeName  string
+	AssigneeEmail string
+	ArticleTitle  string
+	EvidenceCount int
+}
+
+// ETag is the claim's entity tag for If-Match.
+func (c Claim) ETag() string { return fmt.Sprintf(`"claim-%d-v%d"`, c.ID, c.Version) }
+
+// ClaimInput is the editable content of a claim, as a person or script gives it.
+// Nil pointers mean "not given".
+type ClaimInput struct {
+	Summary   *string
+	Type      *string
+	Claimant  *string // a claimant's id or name; "" clears it
+	ClaimedAt *string
+	Notes     *string
+}
+
+// Validate checks the fields that are present.
+func (in ClaimInput) Validate() ValidationError {
+	v := ValidationError{}
+	if in.Summary != nil && len([]rune(*in.Summary)) > MaxSummaryRunes {
+		v.Add("summary", fmt.Sprintf("Keep the summary under %d characters (%d recommended).", MaxSummaryRunes, SummaryRecommendedRunes))
+	}
+	if in.Type != nil {
+		if _, err := ParseClaimType(*in.Type); err != nil {
+			v.Add("type", err.(ValidationError)["type"])
+		}
+	}
+	if in.ClaimedAt != nil && strings.TrimSpace(*in.ClaimedAt) != "" {
+		if _, err := ParseDate(*in.ClaimedAt); err != nil {
+			v.Add("claimed_at", err.Error())
+		}
+	}
+	if in.Notes != nil && len([]rune(*in.Notes)) > MaxNotesRunes {
+		v.Add("notes", "Keep notes under 10,000 characters.")
+	}
+	if in.Claimant != nil && len([]rune(*in.Claimant)) > 200 {
+		v.Add("claimant", "Keep the claimant's name under 200 characters.")
+	}
+	return v
+}
+
+// Claimant kinds.
+const (
+	KindPerson       = "person"
+	KindOrganization = "organization"
+)
+
+// Claimant is the person or organisation that made claims.
+type Claimant struct {
+	ID          int64
+	Name        string
+	Kind        string
+	Title       string
+	Affiliation string
+	SameAs      []string `gorm:"serializer:json"`
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// Verdict is one label of the newsroom's rating scale.
+type Verdict struct {
+	ID           int64
+	Label        string
+	Position     int // order on the scale, 1 = best
+	Value        *int
+	Colour       string
+	Description  string
+	NotCheckable bool
+}
