@@ -118,8 +118,8 @@ const (
 type Claim struct {
 	ID             int64
 	ArticleID      int64
-	Start          int
-	End            int
+	Start          int `gorm:"column:start_pos"`
+	End            int `gorm:"column:end_pos"`
 	Quote          string
 	Prefix         string
 	Suffix         string
@@ -139,6 +139,7 @@ type Claim struct {
 	AnchorRevision int
 	PreviousQuote  string
 	Version        int
+	ReviewRound    int // increases each time the claim enters in_review; approvals count per round
 	CreatedBy      int64
 	CreatedAt      time.Time
 	UpdatedAt      time.Time

@@ -46,6 +46,9 @@ type Evidence struct {
 	CreatedAt time.Time
 }
 
+// TableName keeps the table's name singular, as the word is.
+func (Evidence) TableName() string { return "evidence" }
+
 // EvidenceDetail is evidence with its source and the name of who added it.
 type EvidenceDetail struct {
 	Evidence

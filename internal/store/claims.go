@@ -1,0 +1,530 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/claimdesk/claimdesk/internal/models"
+)
+
+// NewClaim is a claim about to be created: its anchor, already resolved
+// against revision Revision of the article, and its content.
+type NewClaim struct {
+	ArticleID      int64
+	Revision       int
+	Start, End     int
+	Quote          string
+	Prefix, Suffix string
+	Input          models.ClaimInput
+}
+
+// CreateClaim stores a claim. It fails with a conflict when the article was
+// revised after the anchor was computed, and with ErrNotFound when the
+// article is gone.
+func (s *Store) CreateClaim(ctx context.Context, actor Actor, n NewClaim) (models.ClaimDetail, error) {
+	if v := n.Input.Validate(); len(v) > 0 {
+		return models.ClaimDetail{}, v
+	}
+	c := models.Claim{
+		ArticleID: n.ArticleID, Start: n.Start, End: n.End, Quote: n.Quote, Prefix: n.Prefix, Suffix: n.Suffix,
+		Type: models.TypeStatement, State: models.StateNew, AnchorState: models.AnchorAnchored,
+		AnchorRevision: n.Revision, Version: 1, CreatedBy: actor.ID,
+	}
+	applyContent(&c, n.Input)
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		var a models.Article
+		if err := tx.Select("id, revision").Where("deleted_at IS NULL").First(&a, n.ArticleID).Error; err != nil {
+			return lookupErr(err, "article", n.ArticleID)
+		}
+		if a.Revision != n.Revision {
+			return &models.ConflictError{Message: fmt.Sprintf("The article was revised (now revision %d) while you were marking. Select the text again.", a.Revision)}
+		}
+		if n.Input.Claimant != nil {
+			id, err := s.resolveClaimant(tx, actor, *n.Input.Claimant)
+			if err != nil {
+				return err
+			}
+			c.ClaimantID = id
+		}
+		if err := tx.Create(&c).Error; err != nil {
+			return writeErr(err, "claim")
+		}
+		return s.appendHistory(tx, actor, claimEntry(c, "created"), Changes{
+			"start": {nil, c.Start}, "end": {nil, c.End}, "quote": {nil, c.Quote}, "summary": {nil, c.Summary},
+			"type": {nil, c.Type}, "claimant_id": {nil, ptrValue(c.ClaimantID)}, "state": {nil, c.State},
+		})
+	})
+	if err != nil {
+		return models.ClaimDetail{}, err
+	}
+	return s.Claim(ctx, c.ID)
+}
+
+func claimEntry(c models.Claim, action string) models.HistoryEntry {
+	return models.HistoryEntry{EntityType: "claim", EntityID: c.ID, ClaimID: &c.ID, ArticleID: &c.ArticleID, Action: action}
+}
+
+func ptrValue[T any](p *T) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+func applyContent(c *models.Claim, in models.ClaimInput) {
+	if in.Summary != nil {
+		c.Summary = strings.TrimSpace(*in.Summary)
+	}
+	if in.Type != nil {
+		c.Type, _ = models.ParseClaimType(*in.Type) // validated before
+	}
+	if in.ClaimedAt != nil {
+		c.ClaimedAt = nil
+		if t, err := models.ParseDate(*in.ClaimedAt); err == nil {
+			c.ClaimedAt = &t
+		}
+	}
+	if in.Notes != nil {
+		c.Notes = strings.TrimSpace(*in.Notes)
+	}
+}
+
+// resolveClaimant finds a claimant by id or (case-insensitive) name, and
+// creates a person of that name when there is none. "" means no claimant.
+func (s *Store) resolveClaimant(tx *gorm.DB, actor Actor, ref string) (*int64, error) {
+	ref = strings.TrimSpace(ref)
+	if ref == "" {
+		return nil, nil
+	}
+	var cl models.Claimant
+	if id, err := strconv.ParseInt(ref, 10, 64); err == nil {
+		if err := tx.First(&cl, id).Error; err != nil {
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				return nil, models.Invalid("claimant", "There is no claimant with id %d.", id)
+			}
+			return nil, err
+		}
+		return &cl.ID, nil
+	}
+	res := tx.Where("lower(name) = ?", strings.ToLower(ref)).Limit(1).Find(&cl)
+	if res.Error != nil {
+		return nil, res.Error
+	}
+	if res.RowsAffected > 0 {
+		return &cl.ID, nil
+	}
+	cl = models.Claimant{Name: ref, Kind: models.KindPerson, SameAs: []string{}}
+	if err := tx.Create(&cl).Error; err != nil {
+		return nil, writeErr(err, "claimant")
+	}
+	if err := s.appendHistory(tx, actor, models.HistoryEntry{EntityType: "claimant", EntityID: cl.ID, Action: "created"}, Changes{"name": {nil, cl.Name}}); err != nil {
+		return nil, err
+	}
+	return &cl.ID, nil
+}
+
+// Claim returns a live claim with its names.
+func (s *Store) Claim(ctx context.Context, id int64) (models.ClaimDetail, error) {
+	var c models.Claim
+	if err := s.conn(ctx).Where("deleted_at IS NULL").First(&c, id).Error; err != nil {
+		return models.ClaimDetail{}, lookupErr(err, "claim", id)
+	}
+	ds, err := s.details(ctx, []models.Claim{c})
+	if err != nil {
+		return models.ClaimDetail{}, err
+	}
+	return ds[0], nil
+}
+
+// ArticleClaims returns an article's live claims in reading order.
+func (s *Store) ArticleClaims(ctx context.Context, articleID int64) ([]models.ClaimDetail, error) {
+	var cs []models.Claim
+	if err := s.conn(ctx).Where("article_id = ? AND deleted_at IS NULL", articleID).
+		Order("start_pos, end_pos DESC, id").Limit(10000).Find(&cs).Error; err != nil {
+		return nil, fmt.Errorf("store: claims of article %d: %w", articleID, err)
+	}
+	return s.details(ctx, cs)
+}
+
+// details loads the names shown beside claims with one query per kind of
+// related row, never one per claim.
+func (s *Store) details(ctx context.Context, cs []models.Claim) ([]models.ClaimDetail, error) {
+	out := make([]models.ClaimDetail, len(cs))
+	if len(cs) == 0 {
+		return out, nil
+	}
+	var claimantIDs, userIDs, articleIDs, claimIDs []int64
+	for _, c := range cs {
+		if c.ClaimantID != nil {
+			claimantIDs = append(claimantIDs, *c.ClaimantID)
+		}
+		if c.AssigneeID != nil {
+			userIDs = append(userIDs, *c.AssigneeID)
+		}
+		articleIDs = append(articleIDs, c.ArticleID)
+		claimIDs = append(claimIDs, c.ID)
+	}
+	claimants := map[int64]*models.Claimant{}
+	if len(claimantIDs) > 0 {
+		var rows []models.Claimant
+		if err := s.conn(ctx).Where("id IN ?", claimantIDs).Find(&rows).Error; err != nil {
+			return nil, err
+		}
+		for i := range rows {
+			claimants[rows[i].ID] = &rows[i]
+		}
+	}
+	users := map[int64]models.User{}
+	if len(userIDs) > 0 {
+		var rows []models.User
+		if err := s.conn(ctx).Select("id, name, email").Where("id IN ?", userIDs).Find(&rows).Error; err != nil {
+			return nil, err
+		}
+		for _, u := range rows {
+			users[u.ID] = u
+		}
+	}
+	titles := map[int64]string{}
+	{
+		var rows []struct {
+			ID    int64
+			Title string
+		}
+		if err := s.conn(ctx).Model(&models.Article{}).Select("id, title").Where("id IN ?", articleIDs).Find(&rows).Error; err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			titles[r.ID] = r.Title
+		}
+	}
+	evidence := map[int64]int{}
+	{
+		var rows []struct {
+			ClaimID int64
+			N       int
+		}
+		if err := s.conn(ctx).Model(&models.Evidence{}).Select("claim_id, count(*) AS n").Where("claim_id IN ?", claimIDs).Group("claim_id").Find(&rows).Error; err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			evidence[r.ClaimID] = r.N
+		}
+	}
+	scale, err := s.Verdicts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i, c := range cs {
+		d := models.ClaimDetail{Claim: c, ArticleTitle: titles[c.ArticleID], EvidenceCount: evidence[c.ID]}
+		if c.ClaimantID != nil {
+			d.Claimant = claimants[*c.ClaimantID]
+		}
+		if c.AssigneeID != nil {
+			d.AssigneeName, d.AssigneeEmail = users[*c.AssigneeID].Name, users[*c.AssigneeID].Email
+		}
+		if c.VerdictID != nil {
+			for j := range scale {
+				if scale[j].ID == *c.VerdictID {
+					v := scale[j]
+					d.Verdict = &v
+				}
+			}
+		}
+		out[i] = d
+	}
+	return out, nil
+}
+
+// Verdicts returns the verdict scale in order.
+func (s *Store) Verdicts(ctx context.Context) ([]models.Verdict, error) {
+	var out []models.Verdict
+	err := s.conn(ctx).Order("position, id").Find(&out).Error
+	return out, err
+}
+
+// ClaimPatch is a change to a claim. Nil fields stay as they are. Version
+// must be the version the change was based on.
+type ClaimPatch struct {
+	Version int
+	Content models.ClaimInput
+	// Review fields (fact-checkers only).
+	State       *string
+	Verdict     *string // id or label; "" clears
+	Explanation *string
+	Rationale   *string
+	Assignee    *string // id or e-mail; "" clears
+	Due         *string // YYYY-MM-DD; "" clears
+	Reason      string  // required when sending a claim back to researching
+}
+
+func (p ClaimPatch) touchesReview() bool {
+	return p.State != nil || p.Verdict != nil || p.Explanation != nil || p.Rationale != nil || p.Assignee != nil || p.Due != nil
+}
+
+func (p ClaimPatch) touchesContent() bool {
+	in := p.Content
+	return in.Summary != nil || in.Type != nil || in.Claimant != nil || in.ClaimedAt != nil || in.Notes != nil
+}
+
+// Limits on review fields.
+const (
+	MaxExplanationRunes = 1000
+	MaxRationaleRunes   = 20000
+)
+
+// UpdateClaim applies p if the claim is still at p.Version; otherwise it
+// returns a *models.ConflictError carrying the current claim.
+func (s *Store) UpdateClaim(ctx context.Context, actor Actor, id int64, p ClaimPatch) (models.ClaimDetail, error) {
+	user := models.User{Role: actor.Role, Active: true}
+	if p.touchesContent() && !user.Can(models.ActMarkClaims) {
+		return models.ClaimDetail{}, fmt.Errorf("edit claim: %w", models.ErrForbidden)
+	}
+	if p.touchesReview() && !user.Can(models.ActReview) {
+		return models.ClaimDetail{}, fmt.Errorf("review claim: %w", models.ErrForbidden)
+	}
+	v := p.Content.Validate()
+	if p.Version <= 0 {
+		v.Add("version", "Send the version of the claim your change is based on.")
+	}
+	if p.Explanation != nil && len([]rune(*p.Explanation)) > MaxExplanationRunes {
+		v.Add("explanation", "Keep the explanation to one or two sentences (under 1,000 characters).")
+	}
+	if p.Rationale != nil && len([]rune(*p.Rationale)) > MaxRationaleRunes {
+		v.Add("rationale", "Keep the rationale under 20,000 characters.")
+	}
+	var due *time.Time
+	if p.Due != nil && strings.TrimSpace(*p.Due) != "" {
+		t, err := models.ParseDate(*p.Due)
+		if err != nil {
+			v.Add("due", err.Error())
+		}
+		due = &t
+	}
+	var target models.State
+	if p.State != nil {
+		st, err := models.ParseState(*p.State)
+		if err != nil {
+			v.Add("state", err.(models.ValidationError)["state"])
+		}
+		target = st
+	}
+	if len(v) > 0 {
+		return models.ClaimDetail{}, v
+	}
+	var c models.Claim
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Where("deleted_at IS NULL").First(&c, id).Error; err != nil {
+			return lookupErr(err, "claim", id)
+		}
+		if c.Version != p.Version {
+			return s.staleClaim(ctx, tx, c)
+		}
+		old := c
+		applyContent(&c, p.Content)
+		if p.Content.Claimant != nil {
+			cid, err := s.resolveClaimant(tx, actor, *p.Content.Claimant)
+			if err != nil {
+				return err
+			}
+			c.ClaimantID = cid
+		}
+		if err := s.applyReview(tx, actor, &c, p, due, target); err != nil {
+			return err
+		}
+		ch := claimChanges(old, c)
+		if len(ch) == 0 {
+			return nil
+		}
+		c.Version++
+		c.UpdatedAt = s.nowUTC()
+		res := tx.Model(&models.Claim{}).Where("id = ? AND version = ?", c.ID, p.Version).Updates(claimColumns(c))
+		if res.Error != nil {
+			return writeErr(res.Error, "claim")
+		}
+		if res.RowsAffected == 0 {
+			return s.staleClaim(ctx, tx, c)
+		}
+		action := "updated"
+		if old.State != c.State {
+			action = "state changed"
+		}
+		if p.Reason != "" {
+			ch["reason"] = Change{nil, p.Reason}
+		}
+		return s.appendHistory(tx, actor, claimEntry(c, action), ch)
+	})
+	if err != nil {
+		return models.ClaimDetail{}, err
+	}
+	return s.Claim(ctx, id)
+}
+
+func (s *Store) staleClaim(ctx context.Context, tx *gorm.DB, c models.Claim) error {
+	var cur models.Claim
+	if err := tx.First(&cur, c.ID).Error; err != nil {
+		return lookupErr(err, "claim", c.ID)
+	}
+	return &models.ConflictError{
+		Message: fmt.Sprintf("Someone else changed this claim (now version %d). Your change was not saved: review theirs and apply yours again.", cur.Version),
+		Current: cur,
+	}
+}
+
+// applyReview applies the workflow fields of p to c, enforcing the rules.
+func (s *Store) applyReview(tx *gorm.DB, actor Actor, c *models.Claim, p ClaimPatch, due *time.Time, target models.State) error {
+	if p.Verdict != nil {
+		ref := strings.TrimSpace(*p.Verdict)
+		var newID *int64
+		if ref != "" {
+			var vd models.Verdict
+			q := tx.Where("lower(label) = ?", strings.ToLower(ref))
+			if n, err := strconv.ParseInt(ref, 10, 64); err == nil {
+				q = tx.Where("id = ?", n)
+			}
+			if res := q.Limit(1).Find(&vd); res.Error != nil {
+				return res.Error
+			} else if res.RowsAffected == 0 {
+				return models.Invalid("verdict", "Unknown verdict %q: see the verdict scale.", ref)
+			}
+			newID = &vd.ID
+		}
+		if fmt.Sprint(ptrValue(newID)) != fmt.Sprint(ptrValue(c.VerdictID)) {
+			if c.State == models.StateApproved || c.State == models.StatePublished {
+				return models.Invalid("verdict", "This claim's verdict has been signed off. Send it back to researching, with a reason, before changing it.")
+			}
+			c.VerdictID = newID
+			c.ProposedBy = &actor.ID
+			if c.State == models.StateInReview && target == "" {
+				c.ReviewRound++ // a new verdict needs fresh sign-off
+			}
+		}
+	}
+	if p.Explanation != nil {
+		c.Explanation = strings.TrimSpace(*p.Explanation)
+	}
+	if p.Rationale != nil {
+		c.Rationale = strings.TrimSpace(*p.Rationale)
+	}
+	if p.Assignee != nil {
+		c.AssigneeID = nil
+		if ref := strings.TrimSpace(*p.Assignee); ref != "" {
+			var u models.User
+			q := tx.Where("email = ?", models.NormalizeEmail(ref))
+			if n, err := strconv.ParseInt(ref, 10, 64); err == nil {
+				q = tx.Where("id = ?", n)
+			}
+			if res := q.Limit(1).Find(&u); res.Error != nil {
+				return res.Error
+			} else if res.RowsAffected == 0 || !u.Active {
+				return models.Invalid("assignee", "There is no active user %q.", ref)
+			}
+			c.AssigneeID = &u.ID
+		}
+	}
+	if p.Due != nil {
+		c.Due = due
+	}
+	if target != "" && target != c.State {
+		if err := moveClaim(c, target, p.Reason); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// moveClaim applies a state change a person asked for.
+func moveClaim(c *models.Claim, to models.State, reason string) error {
+	switch {
+	case to == models.StateApproved:
+		return models.Invalid("state", "A claim is approved by sign-off: someone other than the person who proposed the verdict approves it.")
+	case to == models.StateNeedsRecheck:
+		return models.Invalid("state", "Claims need a recheck only when the article's text changes; that state is set automatically.")
+	case !models.CanMove(c.State, to):
+		return fmt.Errorf("%w: a claim cannot go from %s to %s", models.ErrInvalidTransition, c.State.Label(), to.Label())
+	case to == models.StateInReview && c.VerdictID == nil:
+		return models.Invalid("verdict", "Propose a verdict before sending the claim for review.")
+	case to == models.StateResearching && c.State != models.StateNew && strings.TrimSpace(reason) == "":
+		return models.Invalid("reason", "Say why the claim goes back to researching.")
+	}
+	if to == models.StateInReview {
+		c.ReviewRound++
+	}
+	c.State = to
+	return nil
+}
+
+func claimChanges(old, c models.Claim) Changes {
+	ch := Changes{}
+	ch.diff("summary", old.Summary, c.Summary)
+	ch.diff("type", old.Type, c.Type)
+	ch.diff("claimant_id", ptrValue(old.ClaimantID), ptrValue(c.ClaimantID))
+	ch.diff("claimed_at", dateValue(old.ClaimedAt), dateValue(c.ClaimedAt))
+	ch.diff("notes", old.Notes, c.Notes)
+	ch.diff("state", old.State, c.State)
+	ch.diff("verdict_id", ptrValue(old.VerdictID), ptrValue(c.VerdictID))
+	ch.diff("explanation", old.Explanation, c.Explanation)
+	ch.diff("rationale", old.Rationale, c.Rationale)
+	ch.diff("assignee_id", ptrValue(old.AssigneeID), ptrValue(c.AssigneeID))
+	ch.diff("due", dateValue(old.Due), dateValue(c.Due))
+	ch.diff("start", old.Start, c.Start)
+	ch.diff("end", old.End, c.End)
+	ch.diff("quote", old.Quote, c.Quote)
+	ch.diff("anchor_state", old.AnchorState, c.AnchorState)
+	return ch
+}
+
+func dateValue(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return t.Format("2006-01-02")
+}
+
+func claimColumns(c models.Claim) map[string]any {
+	return map[string]any{
+		"summary": c.Summary, "type": c.Type, "claimant_id": c.ClaimantID, "claimed_at": c.ClaimedAt, "notes": c.Notes,
+		"state": c.State, "verdict_id": c.VerdictID, "explanation": c.Explanation, "rationale": c.Rationale,
+		"proposed_by": c.ProposedBy, "assignee_id": c.AssigneeID, "due": c.Due, "review_round": c.ReviewRound,
+		"start_pos": c.Start, "end_pos": c.End, "quote": c.Quote, "prefix": c.Prefix, "suffix": c.Suffix,
+		"anchor_state": c.AnchorState, "anchor_revision": c.AnchorRevision, "previous_quote": c.PreviousQuote,
+		"version": c.Version, "updated_at": c.UpdatedAt,
+	}
+}
+
+// DeleteClaim hides a claim; its record stays, and history says who deleted it.
+func (s *Store) DeleteClaim(ctx context.Context, actor Actor, id int64, version int) error {
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		var c models.Claim
+		if err := tx.Where("deleted_at IS NULL").First(&c, id).Error; err != nil {
+			return lookupErr(err, "claim", id)
+		}
+		if version != 0 && c.Version != version {
+			return s.staleClaim(context.Background(), tx, c)
+		}
+		now := s.nowUTC()
+		if err := tx.Model(&models.Claim{}).Where("id = ?", id).Updates(map[string]any{"deleted_at": now, "updated_at": now, "version": c.Version + 1}).Error; err != nil {
+			return err
+		}
+		return s.appendHistory(tx, actor, claimEntry(c, "deleted"), Changes{"quote": {c.Quote, nil}})
+	})
+}
+
+// Claimants finds claimants whose name contains q (for autocomplete), by name.
+func (s *Store) Claimants(ctx context.Context, q string, limit int) ([]models.Claimant, error) {
+	if limit <= 0 || limit > 100 {
+		limit = 20
+	}
+	db := s.conn(ctx).Model(&models.Claimant{})
+	if q = strings.TrimSpace(q); q != "" {
+		db = db.Where(`lower(name) LIKE ? ESCAPE '\'`, likePattern(q))
+	}
+	var out []models.Claimant
+	err := db.Order("lower(name)").Limit(limit).Find(&out).Error
+	return out, err
+}
