@@ -376,24 +376,28 @@ func (s *Store) Settings(ctx context.Context) (map[string]string, error) {
 	return out, nil
 }
 
-// SetSetting changes one setting and records it in history.
-func (s *Store) SetSetting(ctx context.Context, actor Actor, key, value string) error {
+// SetSettings changes several settings in one transaction and records the changes in history.
+func (s *Store) SetSettings(ctx context.Context, actor Actor, values map[string]string) error {
 	return s.tx(ctx, func(tx *gorm.DB) error {
-		var old struct{ Value string }
-		res := tx.Table("settings").Select("value").Where("key = ?", key).Find(&old)
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
-			if err := tx.Exec(`INSERT INTO settings (key, value) VALUES (?, ?)`, key, value).Error; err != nil {
+		ch := Changes{}
+		for key, value := range values {
+			var old struct{ Value string }
+			res := tx.Table("settings").Select("value").Where("key = ?", key).Find(&old)
+			if res.Error != nil {
+				return res.Error
+			}
+			if res.RowsAffected == 0 {
+				if err := tx.Exec(`INSERT INTO settings (key, value) VALUES (?, ?)`, key, value).Error; err != nil {
+					return err
+				}
+			} else if err := tx.Exec(`UPDATE settings SET value = ? WHERE key = ?`, value, key).Error; err != nil {
 				return err
 			}
-		} else if err := tx.Exec(`UPDATE settings SET value = ? WHERE key = ?`, value, key).Error; err != nil {
-			return err
+			ch.diff(key, old.Value, value)
 		}
-		if old.Value == value {
+		if len(ch) == 0 {
 			return nil
 		}
-		return s.appendHistory(tx, actor, models.HistoryEntry{EntityType: "setting", Action: "updated"}, Changes{key: {old.Value, value}})
+		return s.appendHistory(tx, actor, models.HistoryEntry{EntityType: "settings", Action: "updated"}, ch)
 	})
 }

@@ -1,0 +1,118 @@
+package handlers
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/claimdesk/claimdesk/internal/models"
+)
+
+// decodeJSON reads exactly one JSON object into dst. Unknown fields, wrong
+// types and trailing data are a 400 naming the field.
+func decodeJSON(c echo.Context, dst any) error {
+	ct := c.Request().Header.Get(echo.HeaderContentType)
+	if ct != "" && !strings.HasPrefix(ct, echo.MIMEApplicationJSON) {
+		return &badRequest{msg: "Send JSON with Content-Type: application/json."}
+	}
+	dec := json.NewDecoder(c.Request().Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return jsonError(err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return &badRequest{msg: "Send one JSON object, with nothing after it."}
+	}
+	return nil
+}
+
+func jsonError(err error) error {
+	var (
+		typeErr *json.UnmarshalTypeError
+		synErr  *json.SyntaxError
+	)
+	switch {
+	case errors.As(err, &typeErr):
+		field := typeErr.Field
+		if field == "" {
+			return &badRequest{msg: "The body must be a JSON object."}
+		}
+		return &badRequest{msg: "A field has the wrong type.", fields: map[string]string{field: fmt.Sprintf("Must be a %s, not a JSON %s.", jsonKind(typeErr.Type.Kind().String()), typeErr.Value)}}
+	case errors.As(err, &synErr):
+		return &badRequest{msg: fmt.Sprintf("The body is not valid JSON (at byte %d).", synErr.Offset)}
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return &badRequest{msg: "The body is empty or cut short: send a JSON object."}
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return &badRequest{msg: "Unknown field.", fields: map[string]string{name: "This field is not part of the API."}}
+	}
+	var tooBig interface{ Error() string }
+	if errors.As(err, &tooBig) && strings.Contains(err.Error(), "too large") {
+		return &badRequest{msg: "The body is too large."}
+	}
+	return &badRequest{msg: "The body could not be read as JSON."}
+}
+
+func jsonKind(k string) string {
+	switch k {
+	case "int", "int64", "int32":
+		return "whole number"
+	case "bool":
+		return "true or false"
+	case "ptr", "interface":
+		return "value of another type"
+	}
+	return k
+}
+
+// queryInt reads an optional positive integer query parameter.
+func queryInt(c echo.Context, name string, def, max int) (int, error) {
+	s := c.QueryParam(name)
+	if s == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > max {
+		return 0, &badRequest{msg: "Bad query parameter.", fields: map[string]string{name: fmt.Sprintf("Must be a whole number from 1 to %d.", max)}}
+	}
+	return n, nil
+}
+
+// queryDate reads an optional YYYY-MM-DD query parameter into errs.
+func queryDate(c echo.Context, name string, errs models.ValidationError) *time.Time {
+	s := strings.TrimSpace(c.QueryParam(name))
+	if s == "" {
+		return nil
+	}
+	t, err := models.ParseDate(s)
+	if err != nil {
+		errs.Add(name, err.Error())
+		return nil
+	}
+	return &t
+}
+
+// str returns a pointer to s, for optional inputs.
+func str(s string) *string { return &s }
+
+// formOptional returns a pointer to the form value, or nil when the field was not sent.
+func formOptional(c echo.Context, name string) *string {
+	params, err := c.FormParams()
+	if err != nil {
+		return nil
+	}
+	if _, ok := params[name]; !ok {
+		return nil
+	}
+	return str(params.Get(name))
+}
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
+
+func itoa[T ~int | ~int64](n T) string { return strconv.FormatInt(int64(n), 10) }

@@ -1,0 +1,272 @@
+// Claimdesk page behaviour. Progressive enhancement: every action also
+// works without this script (forms post to the server).
+(function () {
+  "use strict";
+
+  function $(sel, root) { return (root || document).querySelector(sel); }
+  function $all(sel, root) { return Array.prototype.slice.call((root || document).querySelectorAll(sel)); }
+  function csrf() { var i = $('input[name="_csrf"]'); return i ? i.value : ""; }
+  function typing(el) {
+    return el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
+  }
+
+  // Confirm before destructive forms.
+  document.addEventListener("submit", function (e) {
+    var msg = e.target.getAttribute("data-confirm");
+    if (msg && !window.confirm(msg)) { e.preventDefault(); }
+  });
+
+  // Dialog close buttons.
+  document.addEventListener("click", function (e) {
+    var b = e.target.closest("[data-close]");
+    if (b) { var d = b.closest("dialog"); if (d) { d.close(); } }
+  });
+
+  // Character counters (e.g. the 75-character summary).
+  $all("[data-counter]").forEach(function (input) {
+    var limit = parseInt(input.getAttribute("data-counter"), 10);
+    var out = document.createElement("div");
+    out.className = "counter";
+    out.setAttribute("aria-live", "polite");
+    input.insertAdjacentElement("afterend", out);
+    function update() {
+      var n = Array.from(input.value).length;
+      out.textContent = n + " / " + limit + (n > limit ? " (longer than recommended)" : "");
+      out.classList.toggle("over", n > limit);
+    }
+    input.addEventListener("input", update);
+    update();
+  });
+
+  // Claimant autocomplete from existing claimants.
+  var claimantTimer;
+  document.addEventListener("input", function (e) {
+    if (!e.target.matches("[data-claimant-input]")) { return; }
+    var q = e.target.value;
+    clearTimeout(claimantTimer);
+    claimantTimer = setTimeout(function () {
+      fetch("/claimants.json?q=" + encodeURIComponent(q), { headers: { Accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : []; })
+        .then(function (list) {
+          var dl = $("#claimant-options");
+          if (!dl) { return; }
+          dl.textContent = "";
+          list.forEach(function (c) {
+            var o = document.createElement("option");
+            o.value = c.name;
+            if (c.title) { o.label = c.name + " — " + c.title; }
+            dl.appendChild(o);
+          });
+        })
+        .catch(function () {});
+    }, 150);
+  });
+
+  var body = $("#article-body");
+  if (!body) { return; }
+
+  // ---- Offsets: the one place the browser's UTF-16 positions are made. ----
+  // Each <p> carries data-start16, its UTF-16 offset in the canonical text.
+  // Within a paragraph, a Range from its start to the point gives the
+  // number of UTF-16 units (Range.toString keeps whitespace exactly,
+  // unlike Selection.toString). The server converts to code points.
+  function paragraphOf(node) {
+    var el = node.nodeType === 1 ? node : node.parentElement;
+    return el ? el.closest("#article-body > p") : null;
+  }
+  function offset16(node, offset) {
+    var p = paragraphOf(node);
+    if (!p) { return null; }
+    var r = document.createRange();
+    r.setStart(p, 0);
+    r.setEnd(node, offset);
+    return parseInt(p.getAttribute("data-start16"), 10) + r.toString().length;
+  }
+  function selectionSpan() {
+    var sel = window.getSelection();
+    if (!sel || sel.rangeCount === 0 || sel.isCollapsed) { return null; }
+    var range = sel.getRangeAt(0);
+    if (!body.contains(range.commonAncestorContainer) && range.commonAncestorContainer !== body) { return null; }
+    var ps = $all(":scope > p", body);
+    if (ps.length === 0) { return null; }
+    var start = paragraphOf(range.startContainer) ? offset16(range.startContainer, range.startOffset)
+      : parseInt(ps[0].getAttribute("data-start16"), 10);
+    var end = paragraphOf(range.endContainer) ? offset16(range.endContainer, range.endOffset) : null;
+    if (end === null) {
+      var last = ps[ps.length - 1];
+      end = parseInt(last.getAttribute("data-start16"), 10) + last.textContent.length;
+    }
+    var text = range.toString();
+    if (start === null || end === null || end <= start || text.trim() === "") { return null; }
+    return { start16: start, end16: end, text: text.trim(), rect: range.getBoundingClientRect() };
+  }
+
+  var canMark = body.getAttribute("data-can-mark") === "true";
+  var toolbar = $("#sel-toolbar");
+  var dialog = $("#mark-dialog");
+  var pending = null;
+
+  function hideToolbar() { if (toolbar) { toolbar.hidden = true; } }
+  function showToolbar(span) {
+    if (!toolbar || !canMark) { return; }
+    toolbar.hidden = false;
+    var top = window.scrollY + span.rect.top - toolbar.offsetHeight - 8;
+    var left = window.scrollX + span.rect.left + span.rect.width / 2 - toolbar.offsetWidth / 2;
+    toolbar.style.top = Math.max(window.scrollY + 4, top) + "px";
+    toolbar.style.left = Math.max(4, left) + "px";
+  }
+  function updateToolbar() {
+    pending = selectionSpan();
+    if (pending) { showToolbar(pending); } else { hideToolbar(); }
+  }
+  document.addEventListener("selectionchange", function () {
+    clearTimeout(updateToolbar.t);
+    updateToolbar.t = setTimeout(updateToolbar, 120);
+  });
+
+  function openMark() {
+    var span = selectionSpan() || pending;
+    if (!span || !dialog || !canMark) { return false; }
+    var form = $("#mark-form");
+    form.elements.start16.value = span.start16;
+    form.elements.end16.value = span.end16;
+    $("#mark-quote").textContent = span.text;
+    var err = $("#mark-error");
+    err.hidden = true;
+    err.textContent = "";
+    hideToolbar();
+    dialog.showModal();
+    var first = form.querySelector('[name="claimant"]');
+    if (first) { first.focus(); }
+    return true;
+  }
+  if (toolbar) {
+    // mousedown would clear the selection before click fires.
+    toolbar.addEventListener("mousedown", function (e) { e.preventDefault(); });
+    $("#mark-button").addEventListener("click", openMark);
+  }
+
+  var markForm = $("#mark-form");
+  if (markForm) {
+    markForm.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var btn = markForm.querySelector('button[type="submit"]');
+      btn.disabled = true;
+      fetch(markForm.action, {
+        method: "POST",
+        body: new FormData(markForm),
+        headers: { Accept: "application/json", "X-CSRF-Token": csrf() },
+        credentials: "same-origin"
+      }).then(function (r) {
+        return r.json().then(function (j) { return { ok: r.ok, status: r.status, body: j }; });
+      }).then(function (res) {
+        btn.disabled = false;
+        if (res.ok) {
+          var url = location.pathname + "?marked=" + res.body.id + "#claim-" + res.body.id;
+          location.replace(url);
+          return;
+        }
+        var err = $("#mark-error");
+        var msgs = [res.body.error];
+        if (res.body.fields) { Object.keys(res.body.fields).forEach(function (k) { msgs.push(res.body.fields[k]); }); }
+        err.textContent = msgs.join(" ");
+        err.hidden = false;
+      }).catch(function () {
+        btn.disabled = false;
+        var err = $("#mark-error");
+        err.textContent = "Could not reach the server. Your claim was not saved; try again.";
+        err.hidden = false;
+      });
+    });
+  }
+
+  // ---- Highlights and the claim list ----
+  var items = $all(".claim-item");
+  function marksFor(id) { return $all('mark[data-claims~="' + id + '"]', body); }
+  function setActive(id, on) {
+    marksFor(id).forEach(function (m) { m.classList.toggle("active", on); });
+    var li = document.getElementById("claim-" + id);
+    if (li) { li.classList.toggle("active", on); }
+  }
+  items.forEach(function (li) {
+    var id = li.getAttribute("data-claim");
+    ["mouseenter", "focus"].forEach(function (ev) { li.addEventListener(ev, function () { setActive(id, true); }); });
+    ["mouseleave", "blur"].forEach(function (ev) { li.addEventListener(ev, function () { setActive(id, false); }); });
+    li.addEventListener("keydown", function (e) {
+      if (e.key === "Enter" && e.target === li) { location.href = "/claims/" + id; }
+    });
+  });
+  $all("mark.claim", body).forEach(function (m) {
+    var ids = m.getAttribute("data-claims").split(" ");
+    m.addEventListener("mouseenter", function () { ids.forEach(function (id) { setActive(id, true); }); });
+    m.addEventListener("mouseleave", function () { ids.forEach(function (id) { setActive(id, false); }); });
+    m.addEventListener("click", function () {
+      var sel = window.getSelection();
+      if (sel && !sel.isCollapsed) { return; } // selecting, not choosing
+      if (ids.length === 1) { focusClaim(ids[0]); return; }
+      chooseClaim(ids);
+    });
+  });
+  function focusClaim(id) {
+    var li = document.getElementById("claim-" + id);
+    if (!li) { return; }
+    li.focus();
+    li.scrollIntoView({ block: "nearest" });
+    var m = marksFor(id)[0];
+    if (m) { m.scrollIntoView({ block: "nearest" }); }
+  }
+  function chooseClaim(ids) {
+    var d = $("#choose-dialog"), list = $("#choose-list");
+    if (!d) { focusClaim(ids[0]); return; }
+    list.textContent = "";
+    ids.forEach(function (id) {
+      var li = document.getElementById("claim-" + id);
+      var b = document.createElement("button");
+      b.type = "button";
+      b.className = "secondary";
+      var num = li ? li.querySelector(".num").textContent : "";
+      var q = li ? li.querySelector(".quote").textContent : id;
+      b.textContent = num + " " + (q.length > 90 ? q.slice(0, 90) + "…" : q);
+      b.addEventListener("click", function () { d.close(); focusClaim(id); });
+      var wrap = document.createElement("li");
+      wrap.appendChild(b);
+      list.appendChild(wrap);
+    });
+    d.showModal();
+  }
+
+  // ---- Keyboard ----
+  var current = -1;
+  document.addEventListener("keydown", function (e) {
+    if (e.ctrlKey || e.metaKey || e.altKey || typing(e.target) || $("dialog[open]")) {
+      if (e.key === "Escape") { hideToolbar(); }
+      return;
+    }
+    var idx = items.indexOf(document.activeElement);
+    if (idx >= 0) { current = idx; }
+    switch (e.key) {
+      case "m":
+        if (openMark()) { e.preventDefault(); }
+        break;
+      case "j":
+        if (items.length) { current = Math.min(items.length - 1, current + 1); focusClaim(items[current].getAttribute("data-claim")); e.preventDefault(); }
+        break;
+      case "k":
+        if (items.length) { current = Math.max(0, current - 1); focusClaim(items[current].getAttribute("data-claim")); e.preventDefault(); }
+        break;
+      case "?":
+        var help = $("#help-dialog");
+        if (help) { help.showModal(); e.preventDefault(); }
+        break;
+      case "Escape":
+        hideToolbar();
+        var s = window.getSelection();
+        if (s) { s.removeAllRanges(); }
+        break;
+    }
+  });
+
+  // After marking, bring the new claim into view.
+  var marked = new URLSearchParams(location.search).get("marked");
+  if (marked) { focusClaim(marked); }
+})();

@@ -1,0 +1,150 @@
+package views
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/claimdesk/claimdesk/internal/anchor"
+	"github.com/claimdesk/claimdesk/internal/models"
+)
+
+// ArticleListView is the article list with its filters.
+type ArticleListView struct {
+	Q, From, To string
+	Items       []models.ArticleSummary
+	Page        int
+	HasNext     bool
+	Errors      models.ValidationError
+}
+
+func (v ArticleListView) query() url.Values {
+	q := url.Values{}
+	for k, val := range map[string]string{"q": v.Q, "from": v.From, "to": v.To} {
+		if val != "" {
+			q.Set(k, val)
+		}
+	}
+	return q
+}
+
+// ArticleForm is the state of the new-article form.
+type ArticleForm struct {
+	Mode                                        string // paste, upload or url
+	Title, Outlet, Byline, SourceURL, Published string
+	Language, Text, URL                         string
+	Errors                                      models.ValidationError
+}
+
+// ArticleView is the reading page: the article split into highlighted
+// segments, and its claims in reading order.
+type ArticleView struct {
+	Article    models.Article
+	Paragraphs []ParagraphView
+	Claims     []ClaimItem
+	Form       ClaimForm // the no-JavaScript mark form
+	Types      []models.ClaimType
+}
+
+// ParagraphView is one paragraph of the reading page.
+type ParagraphView struct {
+	Start, Start16 int
+	Segments       []SegmentView
+}
+
+// SegmentView is a run of text covered by the same set of claims.
+type SegmentView struct {
+	Text     string
+	ClaimIDs string // space-separated ids, "" for plain text
+	State    models.State
+	Multi    bool
+	Num      string // the claim number(s) ending in this segment, shown after it
+	Describe string // ids of list items describing it, for aria-describedby
+}
+
+// ClaimItem is a claim in the side list.
+type ClaimItem struct {
+	Num int
+	models.ClaimDetail
+}
+
+// NewArticleView splits the article's text into paragraphs of flat
+// segments, numbering claims in reading order.
+func NewArticleView(a models.Article, claims []models.ClaimDetail) ArticleView {
+	t := anchor.NewText(a.Text)
+	spans := make([]anchor.Span, len(claims))
+	num := make(map[int64]int, len(claims))
+	state := make(map[int64]models.State, len(claims))
+	endOf := make(map[int64]int, len(claims))
+	items := make([]ClaimItem, len(claims))
+	for i, c := range claims {
+		spans[i] = anchor.Span{ID: c.ID, Start: c.Start, End: c.End}
+		num[c.ID] = i + 1
+		state[c.ID] = c.State
+		endOf[c.ID] = c.End
+		items[i] = ClaimItem{Num: i + 1, ClaimDetail: c}
+	}
+	paras := anchor.Paragraphs(t, spans)
+	out := make([]ParagraphView, len(paras))
+	for i, p := range paras {
+		pv := ParagraphView{Start: p.Start, Start16: p.Start16, Segments: make([]SegmentView, len(p.Segments))}
+		for j, s := range p.Segments {
+			sv := SegmentView{Text: s.Text}
+			if len(s.ClaimIDs) > 0 {
+				ids := make([]string, len(s.ClaimIDs))
+				desc := make([]string, len(s.ClaimIDs))
+				var nums []string
+				for k, id := range s.ClaimIDs {
+					ids[k] = strconv.FormatInt(id, 10)
+					desc[k] = "claim-" + ids[k]
+					if endOf[id] == s.End {
+						nums = append(nums, strconv.Itoa(num[id]))
+					}
+				}
+				sv.ClaimIDs = strings.Join(ids, " ")
+				sv.Describe = strings.Join(desc, " ")
+				sv.State = state[s.ClaimIDs[len(s.ClaimIDs)-1]]
+				sv.Multi = len(s.ClaimIDs) > 1
+				sv.Num = strings.Join(nums, ",")
+			}
+			pv.Segments[j] = sv
+		}
+		out[i] = pv
+	}
+	return ArticleView{Article: a, Paragraphs: out, Claims: items, Types: models.ClaimTypes}
+}
+
+func markClass(s SegmentView) string {
+	c := "claim s-" + string(s.State)
+	if s.Multi {
+		c += " multi"
+	}
+	return c
+}
+
+// ClaimForm is the state of a form that marks or edits a claim.
+type ClaimForm struct {
+	Quote, Prefix, Suffix string
+	Claimant, Type        string
+	Summary, ClaimedAt    string
+	Notes                 string
+	Errors                models.ValidationError
+}
+
+// ChooseView asks which occurrence of an ambiguous quote to mark.
+type ChooseView struct {
+	Article     models.Article
+	Form        ClaimForm
+	Occurrences []models.Occurrence
+}
+
+// ClaimView is the claim page for signed-in users.
+type ClaimView struct {
+	Claim    models.ClaimDetail
+	Num      int
+	Form     ClaimForm
+	Types    []models.ClaimType
+	Conflict string
+	History  []models.HistoryEntry
+	Deleted  bool
+}
