@@ -146,5 +146,6 @@ type ClaimView struct {
 	Types    []models.ClaimType
 	Conflict string
 	History  []models.HistoryEntry
-	Deleted  bool
+	Evidence EvidenceSection
+	Review   ReviewSection
 }

@@ -166,10 +166,15 @@ func firstMessage(v models.ValidationError) string {
 	return ""
 }
 
+// showClaim is the claim's page: the working page for signed-in users,
+// the public page for everyone else.
 func (h *handler) showClaim(c echo.Context) error {
 	id, err := pathID(c)
 	if err != nil {
 		return err
+	}
+	if _, ok := c.Get(userKey).(models.User); !ok {
+		return h.publicClaim(c, id)
 	}
 	d, err := h.store.Claim(c.Request().Context(), id)
 	if err != nil {
@@ -190,11 +195,21 @@ func formFromClaim(d models.ClaimDetail) views.ClaimForm {
 }
 
 func (h *handler) renderClaim(c echo.Context, status int, d models.ClaimDetail, f views.ClaimForm, conflict string) error {
-	hist, err := h.store.History(c.Request().Context(), store.HistoryQuery{ClaimID: d.ID})
+	ctx := c.Request().Context()
+	hist, err := h.store.History(ctx, store.HistoryQuery{ClaimID: d.ID})
 	if err != nil {
 		return err
 	}
-	return render(c, status, views.ClaimPage(views.ClaimView{Claim: d, Form: f, Types: models.ClaimTypes, Conflict: conflict, History: hist}))
+	evidence, err := h.evidenceSection(c, d)
+	if err != nil {
+		return err
+	}
+	review, err := h.reviewSection(c, d)
+	if err != nil {
+		return err
+	}
+	return render(c, status, views.ClaimPage(views.ClaimView{Claim: d, Form: f, Types: models.ClaimTypes, Conflict: conflict,
+		History: hist, Evidence: evidence, Review: review}))
 }
 
 func (h *handler) editClaim(c echo.Context) error {

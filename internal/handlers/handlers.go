@@ -78,6 +78,7 @@ func New(d Deps) *echo.Echo {
 	pages.GET("/login", h.loginForm)
 	pages.POST("/login", h.login)
 	pages.POST("/logout", h.logout)
+	pages.GET("/claims/:id", h.showClaim) // public once published; see publicClaim
 
 	signedIn := pages.Group("", h.requireSession)
 	signedIn.GET("/articles", h.listArticles)
@@ -85,7 +86,6 @@ func New(d Deps) *echo.Echo {
 	signedIn.POST("/articles", h.createArticle)
 	signedIn.GET("/articles/:id", h.showArticle)
 	signedIn.POST("/articles/:id/claims", h.markClaim)
-	signedIn.GET("/claims/:id", h.showClaim)
 	signedIn.POST("/claims/:id", h.editClaim)
 	signedIn.POST("/claims/:id/delete", h.deleteClaim)
 	signedIn.GET("/claimants.json", h.claimantOptions)
@@ -110,6 +110,10 @@ func New(d Deps) *echo.Echo {
 	api.DELETE("/claims/:id", h.apiDeleteClaim)
 	api.GET("/claimants", h.apiClaimants)
 	api.GET("/verdicts", h.apiVerdicts)
+	h.sourceRoutes(signedIn, api)
+	h.reviewRoutes(signedIn, api)
+	h.exportRoutes(pages, signedIn, api)
+	h.revisionRoutes(signedIn, api)
 	api.Any("/*", func(c echo.Context) error { return echo.ErrNotFound })
 	return e
 }
