@@ -40,7 +40,7 @@ func ArticlesPage(v ArticleListView) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<div class=\"row\"><h1>Articles</h1>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<div class=\"page-head\"><h1>Articles</h1>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -1854,7 +1854,7 @@ func markDialog(v ArticleView) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 162, "<div class=\"row\"><button class=\"primary\" type=\"submit\">Save claim</button> <button class=\"secondary\" type=\"button\" data-close>Cancel</button></div></form></dialog><div class=\"sel-toolbar\" id=\"sel-toolbar\" hidden><button type=\"button\" id=\"mark-button\">Mark claim <kbd>m</kbd></button></div><dialog id=\"choose-dialog\" aria-labelledby=\"choose-title\"><h2 id=\"choose-title\">Several claims here</h2><p>This text is part of more than one claim. Which one?</p><ul class=\"chooser\" id=\"choose-list\"></ul><button class=\"secondary\" type=\"button\" data-close>Cancel</button></dialog>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 162, "<div class=\"row\"><button class=\"primary\" type=\"submit\" autofocus>Save claim <kbd>Enter</kbd></button> <button class=\"secondary\" type=\"button\" data-close>Cancel</button></div></form></dialog><div class=\"sel-toolbar\" id=\"sel-toolbar\" hidden><button type=\"button\" id=\"mark-button\">Mark claim <kbd>m</kbd></button></div><dialog id=\"choose-dialog\" aria-labelledby=\"choose-title\"><h2 id=\"choose-title\">Several claims here</h2><p>This text is part of more than one claim. Which one?</p><ul class=\"chooser\" id=\"choose-list\"></ul><button class=\"secondary\" type=\"button\" data-close>Cancel</button></dialog>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -135,9 +135,10 @@
     err.hidden = true;
     err.textContent = "";
     hideToolbar();
+    // showModal focuses the Save button (autofocus): "m" then Enter marks
+    // the claim in two keystrokes, and the shortcut's character can never
+    // land in a field. Shift+Tab reaches the fields.
     dialog.showModal();
-    var first = form.querySelector('[name="claimant"]');
-    if (first) { first.focus(); }
     return true;
   }
   if (toolbar) {
