@@ -44,6 +44,10 @@ type ArticleView struct {
 	Claims     []ClaimItem
 	Form       ClaimForm // the no-JavaScript mark form
 	Types      []models.ClaimType
+	// Reattach is the claim being re-attached after a revision, if any.
+	Reattach *models.ClaimDetail
+	// NeedsReview counts claims whose text changed or was lost in a revision.
+	NeedsReview int
 }
 
 // ParagraphView is one paragraph of the reading page.
@@ -72,13 +76,21 @@ type ClaimItem struct {
 // segments, numbering claims in reading order.
 func NewArticleView(a models.Article, claims []models.ClaimDetail) ArticleView {
 	t := anchor.NewText(a.Text)
-	spans := make([]anchor.Span, len(claims))
+	spans := make([]anchor.Span, 0, len(claims))
 	num := make(map[int64]int, len(claims))
 	state := make(map[int64]models.State, len(claims))
 	endOf := make(map[int64]int, len(claims))
 	items := make([]ClaimItem, len(claims))
+	var needsReview int
 	for i, c := range claims {
-		spans[i] = anchor.Span{ID: c.ID, Start: c.Start, End: c.End}
+		if c.AnchorState == models.AnchorOrphaned {
+			needsReview++ // not in the text: listed, never highlighted
+		} else {
+			if c.AnchorState == models.AnchorChanged {
+				needsReview++
+			}
+			spans = append(spans, anchor.Span{ID: c.ID, Start: c.Start, End: c.End})
+		}
 		num[c.ID] = i + 1
 		state[c.ID] = c.State
 		endOf[c.ID] = c.End
@@ -111,7 +123,7 @@ func NewArticleView(a models.Article, claims []models.ClaimDetail) ArticleView {
 		}
 		out[i] = pv
 	}
-	return ArticleView{Article: a, Paragraphs: out, Claims: items, Types: models.ClaimTypes}
+	return ArticleView{Article: a, Paragraphs: out, Claims: items, Types: models.ClaimTypes, NeedsReview: needsReview}
 }
 
 func markClass(s SegmentView) string {
@@ -145,7 +157,6 @@ type ClaimView struct {
 	Form     ClaimForm
 	Types    []models.ClaimType
 	Conflict string
-	History  []models.HistoryEntry
 	Evidence EvidenceSection
 	Review   ReviewSection
 }

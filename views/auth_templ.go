@@ -1078,7 +1078,7 @@ func SettingsPage(v SettingsView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 89, "> Allow fetching articles from private-network addresses</label><p class=\"hint small\">Off by default: the server refuses loopback, private and link-local addresses so nobody can use it to reach internal systems.</p></div><button class=\"primary\" type=\"submit\">Save settings</button></form></div>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 89, "> Allow fetching articles from private-network addresses</label><p class=\"hint small\">Off by default: the server refuses loopback, private and link-local addresses so nobody can use it to reach internal systems.</p></div><button class=\"primary\" type=\"submit\">Save settings</button></form><h2>More administration</h2><ul class=\"card\"><li><a href=\"/admin/verdicts\">Verdict scale</a>: the labels fact-checkers choose from</li><li><a href=\"/admin/users\">Users</a>: accounts and roles</li><li><a href=\"/admin/backup\">Backup and restore</a>: download the whole database as JSON Lines</li></ul></div>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

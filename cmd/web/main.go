@@ -4,6 +4,9 @@
 //	web user add --email E --name N --role R   (password from stdin, or generated)
 //	web token add --email E --label L          (prints a new API token)
 //	web history verify                          (checks the audit log's hash chain)
+//	web export > backup.jsonl                   (the whole database as JSON Lines)
+//	web import < backup.jsonl                   (into an empty database)
+//	web backup FILE                             (a consistent online copy of a SQLite database)
 package main
 
 import (

@@ -34,8 +34,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return tokenCommand(ctx, args, getenv, stdout)
 	case "history":
 		return historyCommand(ctx, args, getenv, stdout)
+	case "export": // backup and restore: cmd/web/backup.go
+		return exportCommand(ctx, args, getenv, stdout, stderr)
+	case "import":
+		return importCommand(ctx, args, getenv, stdin, stdout)
+	case "backup":
+		return backupCommand(ctx, args, getenv, stdout)
 	}
-	return fmt.Errorf("unknown command %q: use serve, user add, token add or history verify", cmd)
+	return fmt.Errorf("unknown command %q: use serve, user add, token add, history verify, export, import or backup", cmd)
 }
 
 func openStore(ctx context.Context, cfg config, log *slog.Logger) (*store.Store, error) {

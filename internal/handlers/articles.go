@@ -224,6 +224,13 @@ func (h *handler) renderArticle(c echo.Context, id int64, status int, form views
 	}
 	v := views.NewArticleView(a, claims)
 	v.Form = form
+	if ref := c.QueryParam("reattach"); ref != "" && user(c).Can(models.ActMarkClaims) {
+		for i := range claims {
+			if itoa(claims[i].ID) == ref {
+				v.Reattach = &claims[i]
+			}
+		}
+	}
 	return render(c, status, views.ArticlePage(v))
 }
 

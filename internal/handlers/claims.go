@@ -195,11 +195,6 @@ func formFromClaim(d models.ClaimDetail) views.ClaimForm {
 }
 
 func (h *handler) renderClaim(c echo.Context, status int, d models.ClaimDetail, f views.ClaimForm, conflict string) error {
-	ctx := c.Request().Context()
-	hist, err := h.store.History(ctx, store.HistoryQuery{ClaimID: d.ID})
-	if err != nil {
-		return err
-	}
 	evidence, err := h.evidenceSection(c, d)
 	if err != nil {
 		return err
@@ -209,7 +204,7 @@ func (h *handler) renderClaim(c echo.Context, status int, d models.ClaimDetail, 
 		return err
 	}
 	return render(c, status, views.ClaimPage(views.ClaimView{Claim: d, Form: f, Types: models.ClaimTypes, Conflict: conflict,
-		History: hist, Evidence: evidence, Review: review}))
+		Evidence: evidence, Review: review}))
 }
 
 func (h *handler) editClaim(c echo.Context) error {
@@ -608,10 +603,6 @@ func (h *handler) apiDeleteClaim(c echo.Context) error {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
-}
-
-func (h *handler) apiClaimants(c echo.Context) error {
-	return h.claimantOptions(c)
 }
 
 func (h *handler) apiVerdicts(c echo.Context) error {

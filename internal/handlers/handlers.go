@@ -108,7 +108,6 @@ func New(d Deps) *echo.Echo {
 	api.GET("/claims/:id", h.apiClaim)
 	api.PATCH("/claims/:id", h.apiUpdateClaim)
 	api.DELETE("/claims/:id", h.apiDeleteClaim)
-	api.GET("/claimants", h.apiClaimants)
 	api.GET("/verdicts", h.apiVerdicts)
 	h.sourceRoutes(signedIn, api)
 	h.reviewRoutes(signedIn, api)

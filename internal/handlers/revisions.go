@@ -1,6 +1,493 @@
 package handlers
 
-import "github.com/labstack/echo/v4"
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/sergi/go-diff/diffmatchpatch"
+
+	"github.com/claimdesk/claimdesk/internal/anchor"
+	"github.com/claimdesk/claimdesk/internal/ingest"
+	"github.com/claimdesk/claimdesk/internal/models"
+	"github.com/claimdesk/claimdesk/internal/store"
+	"github.com/claimdesk/claimdesk/views"
+)
 
 // revisionRoutes registers article revisions and re-anchoring.
-func (h *handler) revisionRoutes(pages, api *echo.Group) {}
+func (h *handler) revisionRoutes(pages, api *echo.Group) {
+	pages.GET("/articles/:id/edit", h.editTextForm)
+	pages.POST("/articles/:id/text", h.saveText)
+	pages.POST("/articles/:id/delete", h.deleteArticle)
+	pages.GET("/articles/:id/revisions", h.revisions)
+	pages.GET("/articles/:id/revisions/:n", h.revisionText)
+	pages.GET("/articles/:id/diff", h.diff)
+	pages.GET("/articles/:id/reanchor", h.reanchorReview)
+	pages.POST("/claims/:id/reattach", h.reattach)
+
+	api.PUT("/articles/:id/text", h.apiSaveText)
+	api.DELETE("/articles/:id", h.apiDeleteArticle)
+	api.GET("/articles/:id/revisions", h.apiRevisions)
+	api.GET("/articles/:id/revisions/:n", h.apiRevision)
+	api.POST("/claims/:id/reattach", h.apiReattach)
+}
+
+// newText canonicalises a new version given as text, HTML, a file or a URL.
+func (h *handler) newText(ctx context.Context, text, html, rawURL, fileName string, file []byte) (ingest.Doc, error) {
+	switch {
+	case fileName != "":
+		return ingest.FromUpload(fileName, file)
+	case strings.TrimSpace(rawURL) != "":
+		f, err := h.fetcher(ctx)
+		if err != nil {
+			return ingest.Doc{}, err
+		}
+		return f.Fetch(ctx, rawURL)
+	case html != "":
+		if len(html) > models.MaxUploadBytes {
+			return ingest.Doc{}, models.ValidationError{"html": "The HTML is larger than 5 MB."}
+		}
+		return ingest.FromHTML([]byte(html), nil)
+	case strings.TrimSpace(text) == "":
+		return ingest.Doc{}, models.ValidationError{"text": "The new text is empty. To remove the article, delete it instead."}
+	}
+	if len(text) > models.MaxUploadBytes {
+		return ingest.Doc{}, models.ValidationError{"text": "The new text is larger than 5 MB."}
+	}
+	return ingest.FromText([]byte(text))
+}
+
+func (h *handler) editTextForm(c echo.Context) error {
+	if err := must(c, models.ActEditArticles); err != nil {
+		return err
+	}
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	a, err := h.store.Article(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.EditTextPage(views.EditTextView{Article: a, Text: a.Text, URL: a.SourceURL}))
+}
+
+func (h *handler) saveText(c echo.Context) error {
+	if err := must(c, models.ActEditArticles); err != nil {
+		return err
+	}
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(c.Request().Context(), h.fetchTimeout+10*time.Second)
+	defer cancel()
+	a, err := h.store.Article(ctx, id)
+	if err != nil {
+		return err
+	}
+	v := views.EditTextView{Article: a, Text: c.FormValue("text"), Note: c.FormValue("note"), URL: c.FormValue("url")}
+	base, err := strconv.Atoi(c.FormValue("revision"))
+	if err != nil {
+		base = -1
+	}
+	var fileName string
+	var file []byte
+	if fh, ferr := c.FormFile("file"); ferr == nil && fh.Filename != "" {
+		f, err := fh.Open()
+		if err != nil {
+			return err
+		}
+		file, err = io.ReadAll(io.LimitReader(f, models.MaxUploadBytes+1))
+		f.Close()
+		if err != nil {
+			return err
+		}
+		fileName = fh.Filename
+	}
+	url := v.URL
+	if url == a.SourceURL && fileName == "" && strings.TrimSpace(v.Text) != "" {
+		url = "" // the address field shows the original; the text wins unless the editor changed it
+	}
+	if strings.TrimSpace(v.Text) != "" && (fileName != "" || url != "") {
+		v.Text = ""
+	}
+	doc, err := h.newText(ctx, v.Text, "", url, fileName, file)
+	if err == nil {
+		var res store.RevisionResult
+		res, err = h.store.SaveRevision(ctx, actor(c), store.NewRevision{ArticleID: id, Base: base, Text: doc.Text, HTML: doc.HTML, Note: v.Note})
+		if err == nil {
+			return c.Redirect(http.StatusSeeOther, "/articles/"+itoa(id)+"/reanchor?rev="+itoa(res.Revision))
+		}
+	}
+	var (
+		verr models.ValidationError
+		conf *models.ConflictError
+	)
+	switch {
+	case errors.As(err, &verr):
+		v.Errors = verr
+		return render(c, http.StatusUnprocessableEntity, views.EditTextPage(v))
+	case errors.As(err, &conf):
+		cur, aerr := h.store.Article(ctx, id)
+		if aerr != nil {
+			return aerr
+		}
+		v.Article = cur
+		v.Errors = models.ValidationError{"": conf.Message}
+		return render(c, http.StatusConflict, views.EditTextPage(v))
+	}
+	return err
+}
+
+func (h *handler) deleteArticle(c echo.Context) error {
+	if err := must(c, models.ActEditArticles); err != nil {
+		return err
+	}
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	if err := h.store.DeleteArticle(c.Request().Context(), actor(c), id); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/articles")
+}
+
+func (h *handler) revisions(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	a, err := h.store.Article(ctx, id)
+	if err != nil {
+		return err
+	}
+	revs, err := h.store.Revisions(ctx, id)
+	if err != nil {
+		return err
+	}
+	names, err := h.userNames(ctx)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.RevisionsPage(views.RevisionsView{Article: a, Revisions: revs, Authors: names}))
+}
+
+func (h *handler) userNames(ctx context.Context) (map[int64]string, error) {
+	us, err := h.store.Users(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]string, len(us))
+	for _, u := range us {
+		out[u.ID] = u.Name
+	}
+	return out, nil
+}
+
+func revisionNumber(c echo.Context, name string) (int, error) {
+	n, err := strconv.Atoi(c.Param(name))
+	if err != nil || n < 1 {
+		return 0, echo.ErrNotFound
+	}
+	return n, nil
+}
+
+func (h *handler) revisionText(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	n, err := revisionNumber(c, "n")
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	a, err := h.store.Article(ctx, id)
+	if err != nil {
+		return err
+	}
+	r, err := h.store.Revision(ctx, id, n)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.RevisionTextPage(views.RevisionTextView{Article: a, Revision: r}))
+}
+
+// diff compares any two revisions, word by word where it reads better.
+func (h *handler) diff(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	a, err := h.store.Article(ctx, id)
+	if err != nil {
+		return err
+	}
+	from, ferr := strconv.Atoi(c.QueryParam("from"))
+	to, terr := strconv.Atoi(c.QueryParam("to"))
+	if ferr != nil || terr != nil || from < 1 || to < 1 || from > a.Revision || to > a.Revision {
+		return &badRequest{msg: "Choose two revisions to compare.", fields: map[string]string{"from": "Pick revisions from 1 to " + itoa(a.Revision) + "."}}
+	}
+	older, err := h.store.Revision(ctx, id, from)
+	if err != nil {
+		return err
+	}
+	newer, err := h.store.Revision(ctx, id, to)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.DiffPage(textDiff(a, from, to, older.Text, newer.Text)))
+}
+
+func textDiff(a models.Article, from, to int, older, newer string) views.DiffView {
+	dmp := diffmatchpatch.New()
+	dmp.DiffTimeout = 2 * time.Second
+	diffs := dmp.DiffCleanupSemantic(dmp.DiffMain(older, newer, false))
+	v := views.DiffView{Article: a, From: from, To: to, Parts: make([]views.DiffPart, len(diffs))}
+	for i, d := range diffs {
+		op := 0
+		switch d.Type {
+		case diffmatchpatch.DiffInsert:
+			op = 1
+			v.Inserted += len([]rune(d.Text))
+		case diffmatchpatch.DiffDelete:
+			op = -1
+			v.Deleted += len([]rune(d.Text))
+		}
+		v.Parts[i] = views.DiffPart{Op: op, Text: d.Text}
+	}
+	return v
+}
+
+// reanchorReview lists the claims a person must look at after a revision.
+func (h *handler) reanchorReview(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	a, err := h.store.Article(ctx, id)
+	if err != nil {
+		return err
+	}
+	claims, err := h.store.ArticleClaims(ctx, id)
+	if err != nil {
+		return err
+	}
+	v := views.ReanchorReviewView{Article: a}
+	for _, cl := range claims {
+		switch cl.AnchorState {
+		case models.AnchorChanged:
+			v.Changed = append(v.Changed, cl)
+		case models.AnchorOrphaned:
+			v.Orphaned = append(v.Orphaned, cl)
+		default:
+			v.Anchored++
+		}
+	}
+	return render(c, http.StatusOK, views.ReanchorReviewPage(v))
+}
+
+// reattach anchors a claim to a span a person chose: by the script's UTF-16
+// offsets, by code points (the confirm button), or by quoting the words.
+func (h *handler) reattach(c echo.Context) error {
+	if err := must(c, models.ActMarkClaims); err != nil {
+		return err
+	}
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	cl, err := h.store.Claim(ctx, id)
+	if err != nil {
+		return err
+	}
+	a, err := h.store.Article(ctx, cl.ArticleID)
+	if err != nil {
+		return err
+	}
+	var r anchorRequest
+	var ints [5]*int
+	for i, name := range []string{"start", "end", "start16", "end16", "version"} {
+		if ints[i], err = formInt(c, name); err != nil {
+			return err
+		}
+	}
+	if ints[4] == nil {
+		return models.ValidationError{"version": "The form is missing the claim's version. Reload the page."}
+	}
+	r.Start, r.End, r.Start16, r.End16, r.Quote = ints[0], ints[1], ints[2], ints[3], c.FormValue("quote")
+	n, err := resolveAnchor(anchor.NewText(a.Text), r)
+	if err != nil {
+		return err
+	}
+	d, err := h.store.ReattachClaim(ctx, actor(c), id, *ints[4], n.Start, n.End)
+	if err != nil {
+		return err
+	}
+	if wantsJSON(c) {
+		return c.JSON(http.StatusOK, toClaimJSON(d))
+	}
+	return c.Redirect(http.StatusSeeOther, "/articles/"+itoa(a.ID)+"/reanchor#claim-"+itoa(id))
+}
+
+// API
+
+type textRequest struct {
+	Text     *string `json:"text"`
+	HTML     *string `json:"html"`
+	Note     *string `json:"note"`
+	Revision *int    `json:"revision"`
+}
+
+func (h *handler) apiSaveText(c echo.Context) error {
+	if err := must(c, models.ActEditArticles); err != nil {
+		return err
+	}
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var r textRequest
+	if err := decodeJSON(c, &r); err != nil {
+		return err
+	}
+	if (r.Text == nil) == (r.HTML == nil) {
+		return models.ValidationError{"text": "Send the new version as either \"text\" or \"html\"."}
+	}
+	ctx := c.Request().Context()
+	a, err := h.store.Article(ctx, id)
+	if err != nil {
+		return err
+	}
+	base := a.Revision
+	if r.Revision != nil {
+		base = *r.Revision
+	}
+	doc, err := h.newText(ctx, deref(r.Text), deref(r.HTML), "", "", nil)
+	if err != nil {
+		return err
+	}
+	res, err := h.store.SaveRevision(ctx, actor(c), store.NewRevision{ArticleID: id, Base: base, Text: doc.Text, HTML: doc.HTML, Note: deref(r.Note)})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"revision": res.Revision, "reanchor": res.Summary})
+}
+
+func (h *handler) apiDeleteArticle(c echo.Context) error {
+	if err := must(c, models.ActEditArticles); err != nil {
+		return err
+	}
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	if err := h.store.DeleteArticle(c.Request().Context(), actor(c), id); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+type revisionJSON struct {
+	Number    int       `json:"number"`
+	Note      string    `json:"note"`
+	AuthorID  int64     `json:"author_id"`
+	CreatedAt time.Time `json:"created_at"`
+	Text      string    `json:"text,omitempty"`
+	HTML      string    `json:"html,omitempty"`
+}
+
+func (h *handler) apiRevisions(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	if _, err := h.store.Article(ctx, id); err != nil {
+		return err
+	}
+	revs, err := h.store.Revisions(ctx, id)
+	if err != nil {
+		return err
+	}
+	out := make([]revisionJSON, len(revs))
+	for i, r := range revs {
+		out[i] = revisionJSON{Number: r.Number, Note: r.Note, AuthorID: r.AuthorID, CreatedAt: r.CreatedAt}
+	}
+	return c.JSON(http.StatusOK, map[string]any{"items": out})
+}
+
+func (h *handler) apiRevision(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	n, err := revisionNumber(c, "n")
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	if _, err := h.store.Article(ctx, id); err != nil {
+		return err
+	}
+	r, err := h.store.Revision(ctx, id, n)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, revisionJSON{Number: r.Number, Note: r.Note, AuthorID: r.AuthorID, CreatedAt: r.CreatedAt, Text: r.Text, HTML: r.HTML})
+}
+
+type reattachRequest struct {
+	Version *int    `json:"version"`
+	Start   *int    `json:"start"`
+	End     *int    `json:"end"`
+	Quote   *string `json:"quote"`
+	Prefix  *string `json:"prefix"`
+	Suffix  *string `json:"suffix"`
+}
+
+func (h *handler) apiReattach(c echo.Context) error {
+	if err := must(c, models.ActMarkClaims); err != nil {
+		return err
+	}
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var r reattachRequest
+	if err := decodeJSON(c, &r); err != nil {
+		return err
+	}
+	if r.Version == nil {
+		return models.ValidationError{"version": "Send the version of the claim your change is based on."}
+	}
+	ctx := c.Request().Context()
+	cl, err := h.store.Claim(ctx, id)
+	if err != nil {
+		return err
+	}
+	a, err := h.store.Article(ctx, cl.ArticleID)
+	if err != nil {
+		return err
+	}
+	n, err := resolveAnchor(anchor.NewText(a.Text), anchorRequest{Start: r.Start, End: r.End, Quote: deref(r.Quote), Prefix: deref(r.Prefix), Suffix: deref(r.Suffix)})
+	if err != nil {
+		return err
+	}
+	d, err := h.store.ReattachClaim(ctx, actor(c), id, *r.Version, n.Start, n.End)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toClaimJSON(d))
+}

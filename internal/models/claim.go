@@ -57,10 +57,17 @@ func (s State) Label() string {
 func ParseState(s string) (State, error) {
 	st := State(strings.TrimSpace(s))
 	if !st.Valid() {
-		return "", Invalid("state", "Unknown state %q.", s)
+		return "", Invalid("state", "Unknown state %q: use new, researching, in_review, approved, published or needs_recheck.", s)
 	}
 	return st, nil
 }
+
+// Open reports whether a claim in state s is still being worked on: it can
+// be overdue, and it belongs in a fact-checker's queue.
+func (s State) Open() bool { return s != StateApproved && s != StatePublished }
+
+// OpenStates lists the states of claims still being worked on.
+var OpenStates = []State{StateNew, StateResearching, StateInReview, StateNeedsRecheck}
 
 // CanMove reports whether the workflow allows from → to by a person.
 // needs_recheck is entered only by re-anchoring, never by hand.
@@ -127,6 +134,7 @@ type Claim struct {
 	Type           ClaimType
 	ClaimantID     *int64
 	ClaimedAt      *time.Time
+	ClaimedPlace   string // where the claim was made (ClaimReview itemReviewed.appearance location)
 	Notes          string
 	State          State
 	VerdictID      *int64
@@ -209,6 +217,7 @@ type Claimant struct {
 	Title       string
 	Affiliation string
 	SameAs      []string `gorm:"serializer:json"`
+	Version     int      `gorm:"default:1"` // optimistic concurrency: bumped by every change
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 }
@@ -222,4 +231,5 @@ type Verdict struct {
 	Colour       string
 	Description  string
 	NotCheckable bool
+	Version      int `gorm:"default:1"` // optimistic concurrency for scale edits
 }

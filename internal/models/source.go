@@ -30,6 +30,7 @@ type Source struct {
 	ArchiveURL  string
 	Notes       string
 	CreatedBy   int64
+	Version     int `gorm:"default:1"` // optimistic concurrency: bumped by every change
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 }
@@ -43,7 +44,9 @@ type Evidence struct {
 	Passage   string // exact passage quoted from the source
 	Note      string
 	AddedBy   int64
+	Version   int `gorm:"default:1"` // optimistic concurrency: bumped by every edit
 	CreatedAt time.Time
+	UpdatedAt *time.Time // last change (set on create too)
 }
 
 // TableName keeps the table's name singular, as the word is.

@@ -377,7 +377,17 @@ func (s *Store) staleClaim(ctx context.Context, tx *gorm.DB, c models.Claim) err
 }
 
 // applyReview applies the workflow fields of p to c, enforcing the rules.
+//
+// The verdict, its explanation and its rationale are one proposal: whoever
+// last changed any of them is its proposer (who may not sign it off). A
+// signed-off proposal (approved, published) cannot change unless the same
+// change sends the claim back to researching; a change while in review
+// starts a new review round, so earlier approvals no longer count.
 func (s *Store) applyReview(tx *gorm.DB, actor Actor, c *models.Claim, p ClaimPatch, due *time.Time, target models.State) error {
+	leaving := target != "" && target != c.State
+	signedOff := c.State == models.StateApproved || c.State == models.StatePublished
+	reopening := leaving && target == models.StateResearching
+	proposal := false
 	if p.Verdict != nil {
 		ref := strings.TrimSpace(*p.Verdict)
 		var newID *int64
@@ -395,21 +405,39 @@ func (s *Store) applyReview(tx *gorm.DB, actor Actor, c *models.Claim, p ClaimPa
 			newID = &vd.ID
 		}
 		if fmt.Sprint(ptrValue(newID)) != fmt.Sprint(ptrValue(c.VerdictID)) {
-			if c.State == models.StateApproved || c.State == models.StatePublished {
+			switch {
+			case signedOff && !reopening:
 				return models.Invalid("verdict", "This claim's verdict has been signed off. Send it back to researching, with a reason, before changing it.")
+			case newID == nil && c.State == models.StateInReview && !reopening:
+				return models.Invalid("verdict", "A claim in review needs a verdict. Send it back to researching, with a reason, before clearing it.")
 			}
 			c.VerdictID = newID
-			c.ProposedBy = &actor.ID
-			if c.State == models.StateInReview && target == "" {
-				c.ReviewRound++ // a new verdict needs fresh sign-off
-			}
+			proposal = true
 		}
 	}
-	if p.Explanation != nil {
-		c.Explanation = strings.TrimSpace(*p.Explanation)
+	texts := []struct {
+		field, label string
+		in           *string
+		cur          *string
+	}{
+		{"explanation", "explanation", p.Explanation, &c.Explanation},
+		{"rationale", "rationale", p.Rationale, &c.Rationale},
 	}
-	if p.Rationale != nil {
-		c.Rationale = strings.TrimSpace(*p.Rationale)
+	for _, t := range texts {
+		if t.in == nil || strings.TrimSpace(*t.in) == *t.cur {
+			continue
+		}
+		if signedOff && !reopening {
+			return models.Invalid(t.field, "This claim's verdict has been signed off. Send it back to researching, with a reason, before changing its %s.", t.label)
+		}
+		*t.cur = strings.TrimSpace(*t.in)
+		proposal = true
+	}
+	if proposal {
+		c.ProposedBy = &actor.ID
+		if c.State == models.StateInReview && !leaving {
+			c.ReviewRound++ // a changed proposal needs fresh sign-off
+		}
 	}
 	if p.Assignee != nil {
 		c.AssigneeID = nil
@@ -424,13 +452,16 @@ func (s *Store) applyReview(tx *gorm.DB, actor Actor, c *models.Claim, p ClaimPa
 			} else if res.RowsAffected == 0 || !u.Active {
 				return models.Invalid("assignee", "There is no active user %q.", ref)
 			}
+			if !u.Can(models.ActReview) {
+				return models.Invalid("assignee", "Assign claims to a fact-checker or an admin: %s is %s.", u.Name, strings.ToLower(u.Role.Label()))
+			}
 			c.AssigneeID = &u.ID
 		}
 	}
 	if p.Due != nil {
 		c.Due = due
 	}
-	if target != "" && target != c.State {
+	if leaving {
 		if err := moveClaim(c, target, p.Reason); err != nil {
 			return err
 		}
@@ -449,8 +480,12 @@ func moveClaim(c *models.Claim, to models.State, reason string) error {
 		return fmt.Errorf("%w: a claim cannot go from %s to %s", models.ErrInvalidTransition, c.State.Label(), to.Label())
 	case to == models.StateInReview && c.VerdictID == nil:
 		return models.Invalid("verdict", "Propose a verdict before sending the claim for review.")
+	case to == models.StateInReview && strings.TrimSpace(c.Explanation) == "":
+		return models.Invalid("explanation", "Explain the verdict in one or two sentences before sending the claim for review.")
 	case to == models.StateResearching && c.State != models.StateNew && strings.TrimSpace(reason) == "":
 		return models.Invalid("reason", "Say why the claim goes back to researching.")
+	case len([]rune(reason)) > MaxReasonRunes:
+		return models.Invalid("reason", "Keep the reason under 2,000 characters.")
 	}
 	if to == models.StateInReview {
 		c.ReviewRound++

@@ -73,3 +73,31 @@ func likePattern(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 	return "%" + r.Replace(strings.ToLower(s)) + "%"
 }
+
+// --- Backup and restore (issue 6) ---
+
+// resetSequence moves the id generator of table past its largest id, after
+// rows were inserted with explicit ids (a restore). SQLite needs nothing:
+// an INTEGER PRIMARY KEY takes max(rowid)+1. On PostgreSQL the identity
+// sequence would otherwise start again at 1. Tables whose id has no
+// sequence (sessions' id is a hash) are left alone.
+func (d dialect) resetSequence(tx *gorm.DB, table string) error {
+	if d != dialectPostgres {
+		return nil
+	}
+	var seq *string
+	if err := tx.Raw(`SELECT pg_get_serial_sequence(?, 'id')`, table).Scan(&seq).Error; err != nil || seq == nil {
+		return err
+	}
+	return tx.Exec(`SELECT setval(?::regclass, COALESCE((SELECT MAX(id) FROM `+quoteIdent(table)+`), 0) + 1, false)`, *seq).Error
+}
+
+// vacuumInto writes a consistent copy of a live SQLite database to path
+// (VACUUM INTO reads one snapshot and does not block writers). PostgreSQL
+// has no equivalent statement: errNoOnlineCopy says to use pg_dump.
+func (d dialect) vacuumInto(db *gorm.DB, path string) error {
+	if d != dialectSQLite {
+		return errNoOnlineCopy
+	}
+	return db.Exec(`VACUUM INTO ?`, path).Error
+}

@@ -124,7 +124,36 @@
     updateToolbar.t = setTimeout(updateToolbar, 120);
   });
 
+  // Re-attach mode (after a revision): the selection attaches an existing
+  // claim instead of marking a new one.
+  var reattach = $("#reattach");
+  if (reattach && $("#mark-button")) { $("#mark-button").textContent = "Attach here"; }
+  function attachHere() {
+    var span = selectionSpan() || pending;
+    if (!span) { return false; }
+    var id = reattach.getAttribute("data-claim");
+    var body = new FormData();
+    body.set("_csrf", csrf());
+    body.set("version", reattach.getAttribute("data-version"));
+    body.set("start16", span.start16);
+    body.set("end16", span.end16);
+    fetch("/claims/" + id + "/reattach", {
+      method: "POST", body: body, credentials: "same-origin",
+      headers: { Accept: "application/json", "X-CSRF-Token": csrf() }
+    }).then(function (r) {
+      return r.json().then(function (j) { return { ok: r.ok, body: j }; });
+    }).then(function (res) {
+      if (res.ok) { location.replace(location.pathname + "?marked=" + id + "#claim-" + id); return; }
+      var msgs = [res.body.error];
+      if (res.body.fields) { Object.keys(res.body.fields).forEach(function (k) { msgs.push(res.body.fields[k]); }); }
+      reattach.querySelector("p.small").textContent = msgs.join(" ");
+    });
+    hideToolbar();
+    return true;
+  }
+
   function openMark() {
+    if (reattach) { return attachHere(); }
     var span = selectionSpan() || pending;
     if (!span || !dialog || !canMark) { return false; }
     var form = $("#mark-form");

@@ -1,0 +1,5 @@
+//go:build !race
+
+package reanchor
+
+const raceEnabled = false

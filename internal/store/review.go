@@ -1,0 +1,1002 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/claimdesk/claimdesk/internal/models"
+)
+
+// The review workflow: sign-off, comments, the claims board, the queues,
+// the dashboard and the verdict scale. State changes themselves go through
+// UpdateClaim (applyReview, moveClaim); sign-off is the only way to approved.
+
+// Limits on review inputs.
+const (
+	MaxNoteRunes    = 2000
+	MaxReasonRunes  = 2000
+	MaxCommentRunes = 10000
+	MaxBoardPage    = 2000 // deepest page of the board; filter to go further
+)
+
+func reviewer(a Actor) bool { return models.User{Role: a.Role, Active: true}.Can(models.ActReview) }
+
+func admin(a Actor) bool { return models.User{Role: a.Role, Active: true}.Can(models.ActAdmin) }
+
+// RequiredApprovals is how many people other than the proposer must approve
+// a verdict: the setting required_approvals, 1 when it is missing or unreadable.
+func (s *Store) RequiredApprovals(ctx context.Context) (int, error) {
+	return requiredApprovals(s.conn(ctx))
+}
+
+func requiredApprovals(db *gorm.DB) (int, error) {
+	var row struct{ Value string }
+	res := db.Table("settings").Select("value").Where("key = ?", "required_approvals").Find(&row)
+	if res.Error != nil {
+		return 0, fmt.Errorf("store: required approvals: %w", res.Error)
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(row.Value))
+	if res.RowsAffected == 0 || err != nil || n < 1 {
+		return 1, nil
+	}
+	return n, nil
+}
+
+// Approval is one sign-off decision on the verdict proposed in a review round.
+type Approval struct {
+	ID        int64
+	ClaimID   int64
+	UserID    int64
+	Approve   bool // false: rejected, and the claim went back to researching
+	Note      string
+	VerdictID *int64 // the verdict decided on
+	Round     int
+	CreatedAt time.Time
+	UserName  string `gorm:"->"`
+}
+
+// TableName is the approvals table.
+func (Approval) TableName() string { return "approvals" }
+
+// Decision is a fact-checker's sign-off on a claim's proposed verdict.
+type Decision struct {
+	Approve bool
+	Note    string // required for a rejection: it becomes the reason
+	Version int    // the claim version the decision was based on; 0 skips the check
+}
+
+// SignOffResult is what a decision did.
+type SignOffResult struct {
+	Claim     models.ClaimDetail
+	Approval  Approval
+	Approvals int // approvals in the current round, this one included
+	Required  int
+}
+
+// SignOff records an approval or a rejection of the verdict proposed for a
+// claim in review. Nobody decides on a verdict they proposed, or twice in a
+// round. When the round has the required number of approvals the claim is
+// approved; a rejection sends it back to researching with the note as reason.
+func (s *Store) SignOff(ctx context.Context, actor Actor, claimID int64, d Decision) (SignOffResult, error) {
+	if !reviewer(actor) {
+		return SignOffResult{}, fmt.Errorf("sign off: %w", models.ErrForbidden)
+	}
+	note := strings.TrimSpace(d.Note)
+	v := models.ValidationError{}
+	if !d.Approve && note == "" {
+		v.Add("note", "Say why you reject the verdict: your note is sent back as the reason.")
+	}
+	if len([]rune(note)) > MaxNoteRunes {
+		v.Add("note", "Keep the note under 2,000 characters.")
+	}
+	if d.Version < 0 {
+		v.Add("version", "Send the version of the claim you decided on.")
+	}
+	if len(v) > 0 {
+		return SignOffResult{}, v
+	}
+	var res SignOffResult
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		var c models.Claim
+		if err := tx.Where("deleted_at IS NULL").First(&c, claimID).Error; err != nil {
+			return lookupErr(err, "claim", claimID)
+		}
+		if d.Version != 0 && c.Version != d.Version {
+			return s.staleClaim(ctx, tx, c)
+		}
+		if c.State != models.StateInReview {
+			return models.Invalid("state", "This claim is not waiting for sign-off: it is %s. Verdicts are signed off while the claim is in review.", strings.ToLower(c.State.Label()))
+		}
+		if c.ProposedBy != nil && *c.ProposedBy == actor.ID {
+			return models.Invalid("approve", "You proposed this verdict, so someone else must sign it off.")
+		}
+		var n int64
+		if err := tx.Model(&Approval{}).Where("claim_id = ? AND round = ? AND user_id = ?", c.ID, c.ReviewRound, actor.ID).Count(&n).Error; err != nil {
+			return err
+		}
+		if n > 0 {
+			return &models.ConflictError{Message: "You have already decided on this verdict in this review round."}
+		}
+		required, err := requiredApprovals(tx)
+		if err != nil {
+			return err
+		}
+		a := Approval{ClaimID: c.ID, UserID: actor.ID, Approve: d.Approve, Note: note, VerdictID: c.VerdictID, Round: c.ReviewRound, CreatedAt: s.nowUTC()}
+		if err := tx.Create(&a).Error; err != nil {
+			return writeErr(err, "approval")
+		}
+		a.UserName = actor.Name
+		label, err := verdictLabel(tx, c.VerdictID)
+		if err != nil {
+			return err
+		}
+		action, ch := "rejected", Changes{"verdict": {nil, label}, "round": {nil, c.ReviewRound}}
+		if d.Approve {
+			action = "approved"
+		}
+		if note != "" {
+			ch["note"] = Change{nil, note}
+		}
+		if err := s.appendHistory(tx, actor, models.HistoryEntry{EntityType: "approval", EntityID: a.ID, ClaimID: &c.ID, ArticleID: &c.ArticleID, Action: action}, ch); err != nil {
+			return err
+		}
+		var approvals int64
+		if err := tx.Model(&Approval{}).Where("claim_id = ? AND round = ? AND approve = ?", c.ID, c.ReviewRound, true).Count(&approvals).Error; err != nil {
+			return err
+		}
+		res.Approval, res.Approvals, res.Required = a, int(approvals), required
+		var to models.State
+		var reason string
+		switch {
+		case !d.Approve:
+			to, reason = models.StateResearching, note
+		case int(approvals) >= required:
+			to, reason = models.StateApproved, fmt.Sprintf("Signed off (%s of %d required).", plural(int(approvals), "approval", "approvals"), required)
+		default:
+			return nil
+		}
+		now := s.nowUTC()
+		cols := map[string]any{"state": to, "version": c.Version + 1, "updated_at": now}
+		if to == models.StateApproved {
+			cols["approved_at"] = now
+		}
+		up := tx.Model(&models.Claim{}).Where("id = ? AND version = ?", c.ID, c.Version).Updates(cols)
+		if up.Error != nil {
+			return writeErr(up.Error, "claim")
+		}
+		if up.RowsAffected == 0 {
+			return s.staleClaim(ctx, tx, c)
+		}
+		from := c.State
+		c.State = to
+		return s.appendHistory(tx, actor, claimEntry(c, "state changed"), Changes{"state": {from, to}, "reason": {nil, reason}})
+	})
+	if err != nil {
+		return SignOffResult{}, err
+	}
+	res.Claim, err = s.Claim(ctx, claimID)
+	return res, err
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+func verdictLabel(tx *gorm.DB, id *int64) (any, error) {
+	if id == nil {
+		return nil, nil
+	}
+	var vd models.Verdict
+	res := tx.Select("label").Where("id = ?", *id).Limit(1).Find(&vd)
+	if res.Error != nil {
+		return nil, res.Error
+	}
+	return vd.Label, nil
+}
+
+// Approvals returns a claim's sign-off decisions of every round, oldest first.
+func (s *Store) Approvals(ctx context.Context, claimID int64) ([]Approval, error) {
+	var out []Approval
+	err := s.conn(ctx).Model(&Approval{}).Select("approvals.*, users.name AS user_name").
+		Joins("JOIN users ON users.id = approvals.user_id").
+		Where("approvals.claim_id = ?", claimID).Order("approvals.id").Limit(1000).Find(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: approvals of claim %d: %w", claimID, err)
+	}
+	return out, nil
+}
+
+// Comment is one message in a claim's discussion. Comments are not edited.
+type Comment struct {
+	ID        int64
+	ClaimID   int64
+	UserID    int64
+	Body      string
+	CreatedAt time.Time
+	UserName  string `gorm:"->"`
+}
+
+// TableName is the comments table.
+func (Comment) TableName() string { return "comments" }
+
+// AddComment adds a message to a claim's discussion (editors and up).
+func (s *Store) AddComment(ctx context.Context, actor Actor, claimID int64, body string) (Comment, error) {
+	if !(models.User{Role: actor.Role, Active: true}).Can(models.ActMarkClaims) {
+		return Comment{}, fmt.Errorf("comment: %w", models.ErrForbidden)
+	}
+	body = strings.TrimSpace(body)
+	switch {
+	case body == "":
+		return Comment{}, models.Invalid("body", "Write a comment.")
+	case len([]rune(body)) > MaxCommentRunes:
+		return Comment{}, models.Invalid("body", "Keep comments under 10,000 characters.")
+	}
+	cm := Comment{ClaimID: claimID, UserID: actor.ID, Body: body, CreatedAt: s.nowUTC()}
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		var n int64
+		if err := tx.Model(&models.Claim{}).Where("id = ? AND deleted_at IS NULL", claimID).Count(&n).Error; err != nil {
+			return err
+		}
+		if n == 0 {
+			return lookupErr(gorm.ErrRecordNotFound, "claim", claimID)
+		}
+		return writeErr(tx.Create(&cm).Error, "comment")
+	})
+	cm.UserName = actor.Name
+	return cm, err
+}
+
+// Comments returns up to limit comments of a claim after the comment with id
+// after (0: from the first), oldest first.
+func (s *Store) Comments(ctx context.Context, claimID, after int64, limit int) ([]Comment, error) {
+	if limit <= 0 || limit > 500 {
+		limit = 500
+	}
+	var out []Comment
+	err := s.conn(ctx).Model(&Comment{}).Select("comments.*, users.name AS user_name").
+		Joins("JOIN users ON users.id = comments.user_id").
+		Where("comments.claim_id = ? AND comments.id > ?", claimID, after).
+		Order("comments.id").Limit(limit).Find(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: comments of claim %d: %w", claimID, err)
+	}
+	return out, nil
+}
+
+// BoardFilter selects claims for the board. Every field is optional input
+// as a person or script gives it; Board validates and resolves it.
+type BoardFilter struct {
+	State      string // a state
+	Verdict    string // a verdict id or label, or "none"
+	Assignee   string // a user id or e-mail, "me" or "none"
+	Claimant   string // a claimant id or name
+	Article    string // an article id
+	Overdue    bool   // due before today and still open
+	NoEvidence bool   // no evidence linked
+	Me         int64  // the user "me" means
+	Page       int    // from 1
+	PerPage    int    // 50 when 0, at most 200
+}
+
+// boardWhere is a validated BoardFilter.
+type boardWhere struct {
+	state                 models.State
+	verdictID, assigneeID *int64
+	claimantID, articleID *int64
+	noVerdict, unassigned bool
+	overdue, noEvidence   bool
+	today                 string // YYYY-MM-DD
+}
+
+// BoardPage is one page of the board, with counts by state for the filters
+// other than state (so the state tabs show what each would hold).
+type BoardPage struct {
+	Items   []models.ClaimDetail
+	Counts  map[models.State]int
+	Total   int // claims matching every filter
+	Page    int
+	PerPage int
+	HasNext bool
+}
+
+// Board lists live claims matching f, newest first. Each filter is served
+// by an index; the page is read with one query (plus one row to know whether
+// there is a next page), the counts with one grouped query.
+func (s *Store) Board(ctx context.Context, f BoardFilter) (BoardPage, error) {
+	w, err := s.resolveBoard(ctx, f)
+	if err != nil {
+		return BoardPage{}, err
+	}
+	p := BoardPage{Page: max(f.Page, 1), PerPage: f.PerPage, Counts: map[models.State]int{}}
+	if p.PerPage <= 0 {
+		p.PerPage = 50
+	}
+	p.PerPage = min(p.PerPage, 200)
+	var cs []models.Claim
+	if err := boardQuery(s.conn(ctx), w, true).Order("claims.id DESC").Offset((p.Page - 1) * p.PerPage).Limit(p.PerPage + 1).Find(&cs).Error; err != nil {
+		return p, fmt.Errorf("store: board: %w", err)
+	}
+	if len(cs) > p.PerPage {
+		p.HasNext, cs = true, cs[:p.PerPage]
+	}
+	if p.Items, err = s.details(ctx, cs); err != nil {
+		return p, err
+	}
+	var rows []struct {
+		State models.State
+		N     int
+	}
+	if err := boardQuery(s.conn(ctx), w, false).Select("claims.state AS state, count(*) AS n").Group("claims.state").Find(&rows).Error; err != nil {
+		return p, fmt.Errorf("store: board counts: %w", err)
+	}
+	for _, r := range rows {
+		p.Counts[r.State] = r.N
+		if w.state == "" || w.state == r.State {
+			p.Total += r.N
+		}
+	}
+	return p, nil
+}
+
+func (s *Store) resolveBoard(ctx context.Context, f BoardFilter) (boardWhere, error) {
+	db := s.conn(ctx)
+	w := boardWhere{overdue: f.Overdue, noEvidence: f.NoEvidence, today: s.nowUTC().Format("2006-01-02")}
+	v := models.ValidationError{}
+	if ref := strings.TrimSpace(f.State); ref != "" {
+		st, err := models.ParseState(ref)
+		if err != nil {
+			v.Add("state", err.(models.ValidationError)["state"])
+		}
+		w.state = st
+	}
+	if ref := strings.TrimSpace(f.Verdict); strings.EqualFold(ref, "none") {
+		w.noVerdict = true
+	} else if ref != "" {
+		var vd models.Verdict
+		q := db.Where("lower(label) = ?", strings.ToLower(ref))
+		if n, err := strconv.ParseInt(ref, 10, 64); err == nil {
+			q = db.Where("id = ?", n)
+		}
+		if res := q.Limit(1).Find(&vd); res.Error != nil {
+			return w, res.Error
+		} else if res.RowsAffected == 0 {
+			v.Add("verdict", fmt.Sprintf("Unknown verdict %q: use a label or id from the verdict scale, or none.", ref))
+		}
+		w.verdictID = &vd.ID
+	}
+	switch ref := strings.TrimSpace(f.Assignee); {
+	case ref == "":
+	case strings.EqualFold(ref, "none"):
+		w.unassigned = true
+	case strings.EqualFold(ref, "me"):
+		w.assigneeID = &f.Me
+	default:
+		var u models.User
+		q := db.Where("email = ?", models.NormalizeEmail(ref))
+		if n, err := strconv.ParseInt(ref, 10, 64); err == nil {
+			q = db.Where("id = ?", n)
+		}
+		if res := q.Select("id").Limit(1).Find(&u); res.Error != nil {
+			return w, res.Error
+		} else if res.RowsAffected == 0 {
+			v.Add("assignee", fmt.Sprintf("There is no user %q: use a user id or e-mail, me or none.", ref))
+		}
+		w.assigneeID = &u.ID
+	}
+	if ref := strings.TrimSpace(f.Claimant); ref != "" {
+		var cl models.Claimant
+		q := db.Where("lower(name) = ?", strings.ToLower(ref))
+		if n, err := strconv.ParseInt(ref, 10, 64); err == nil {
+			q = db.Where("id = ?", n)
+		}
+		if res := q.Select("id").Limit(1).Find(&cl); res.Error != nil {
+			return w, res.Error
+		} else if res.RowsAffected == 0 {
+			v.Add("claimant", fmt.Sprintf("There is no claimant %q: use a claimant id or exact name.", ref))
+		}
+		w.claimantID = &cl.ID
+	}
+	if ref := strings.TrimSpace(f.Article); ref != "" {
+		n, err := strconv.ParseInt(ref, 10, 64)
+		if err != nil || n <= 0 {
+			v.Add("article", "Use an article id, a whole number.")
+		} else {
+			var cnt int64
+			if err := db.Model(&models.Article{}).Where("id = ? AND deleted_at IS NULL", n).Count(&cnt).Error; err != nil {
+				return w, err
+			}
+			if cnt == 0 {
+				v.Add("article", fmt.Sprintf("There is no article %d.", n))
+			}
+			w.articleID = &n
+		}
+	}
+	if f.Page > MaxBoardPage {
+		v.Add("page", fmt.Sprintf("Pages go up to %d: narrow the filters to see older claims.", MaxBoardPage))
+	}
+	return w, v.OrNil()
+}
+
+// boardQuery applies the filters; withState false leaves out the state
+// filter (for the counts by state).
+func boardQuery(db *gorm.DB, w boardWhere, withState bool) *gorm.DB {
+	q := db.Model(&models.Claim{}).Where("claims.deleted_at IS NULL")
+	if withState && w.state != "" {
+		q = q.Where("claims.state = ?", w.state)
+	}
+	switch {
+	case w.noVerdict:
+		q = q.Where("claims.verdict_id IS NULL")
+	case w.verdictID != nil:
+		q = q.Where("claims.verdict_id = ?", *w.verdictID)
+	}
+	switch {
+	case w.unassigned:
+		q = q.Where("claims.assignee_id IS NULL")
+	case w.assigneeID != nil:
+		q = q.Where("claims.assignee_id = ?", *w.assigneeID)
+	}
+	if w.claimantID != nil {
+		q = q.Where("claims.claimant_id = ?", *w.claimantID)
+	}
+	if w.articleID != nil {
+		q = q.Where("claims.article_id = ?", *w.articleID)
+	}
+	if w.overdue {
+		q = q.Where("claims.state IN ? AND claims.due < ?", models.OpenStates, w.today)
+	}
+	if w.noEvidence {
+		q = q.Where("NOT EXISTS (SELECT 1 FROM evidence WHERE evidence.claim_id = claims.id)")
+	}
+	return q
+}
+
+// Queue is what waits for one person.
+type Queue struct {
+	Assigned      []models.ClaimDetail // open claims assigned to them, soonest due first
+	AssignedTotal int
+	SignOff       []models.ClaimDetail // in review, proposed by someone else, not yet decided by them
+	SignOffTotal  int
+	Today         time.Time
+}
+
+// Queue returns a user's queue: at most limit claims of each kind.
+func (s *Store) Queue(ctx context.Context, u models.User, limit int) (Queue, error) {
+	if limit <= 0 || limit > 500 {
+		limit = 100
+	}
+	q := Queue{Today: s.today()}
+	assigned := func() *gorm.DB {
+		return s.conn(ctx).Model(&models.Claim{}).Where("claims.deleted_at IS NULL AND claims.assignee_id = ? AND claims.state IN ?", u.ID, models.OpenStates)
+	}
+	var n int64
+	if err := assigned().Count(&n).Error; err != nil {
+		return q, fmt.Errorf("store: queue: %w", err)
+	}
+	q.AssignedTotal = int(n)
+	var cs []models.Claim
+	if err := assigned().Order("claims.due IS NULL, claims.due, claims.id").Limit(limit).Find(&cs).Error; err != nil {
+		return q, fmt.Errorf("store: queue: %w", err)
+	}
+	var err error
+	if q.Assigned, err = s.details(ctx, cs); err != nil {
+		return q, err
+	}
+	if !u.Can(models.ActReview) {
+		return q, nil
+	}
+	waiting := func() *gorm.DB {
+		return s.conn(ctx).Model(&models.Claim{}).
+			Where("claims.deleted_at IS NULL AND claims.state = ?", models.StateInReview).
+			Where("(claims.proposed_by IS NULL OR claims.proposed_by <> ?)", u.ID).
+			Where("NOT EXISTS (SELECT 1 FROM approvals WHERE approvals.claim_id = claims.id AND approvals.round = claims.review_round AND approvals.user_id = ?)", u.ID)
+	}
+	if err := waiting().Count(&n).Error; err != nil {
+		return q, fmt.Errorf("store: sign-off queue: %w", err)
+	}
+	q.SignOffTotal = int(n)
+	cs = nil
+	if err := waiting().Order("claims.id").Limit(limit).Find(&cs).Error; err != nil {
+		return q, fmt.Errorf("store: sign-off queue: %w", err)
+	}
+	q.SignOff, err = s.details(ctx, cs)
+	return q, err
+}
+
+func (s *Store) today() time.Time {
+	y, m, d := s.nowUTC().Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// Dashboard is the newsroom's overview.
+type Dashboard struct {
+	Total        int
+	ByState      map[models.State]int
+	ByVerdict    map[int64]int // live claims by verdict id
+	NoVerdict    int
+	Overdue      int
+	OverdueItems []models.ClaimDetail // the longest overdue first
+	Weeks        []WeekCount          // oldest first; the last is the current week
+	Today        time.Time
+}
+
+// WeekCount is the number of claims opened (marked) and closed (signed off,
+// and still approved or published) in the week starting on Monday Start.
+type WeekCount struct {
+	Start          time.Time
+	Opened, Closed int
+}
+
+// Dashboard counts live claims by state and verdict in one grouped query
+// over an index, finds overdue claims, and counts claims opened and closed in
+// each of the last weeks with one range query each.
+func (s *Store) Dashboard(ctx context.Context, weeks int) (Dashboard, error) {
+	weeks = min(max(weeks, 1), 52)
+	today := s.today()
+	dash := Dashboard{ByState: map[models.State]int{}, ByVerdict: map[int64]int{}, Today: today}
+	var rows []struct {
+		State     models.State
+		VerdictID *int64
+		N         int
+	}
+	if err := s.conn(ctx).Model(&models.Claim{}).Select("state, verdict_id, count(*) AS n").
+		Where("deleted_at IS NULL").Group("state, verdict_id").Find(&rows).Error; err != nil {
+		return dash, fmt.Errorf("store: dashboard: %w", err)
+	}
+	for _, r := range rows {
+		dash.Total += r.N
+		dash.ByState[r.State] += r.N
+		if r.VerdictID == nil {
+			dash.NoVerdict += r.N
+		} else {
+			dash.ByVerdict[*r.VerdictID] += r.N
+		}
+	}
+	overdue := func() *gorm.DB {
+		return s.conn(ctx).Model(&models.Claim{}).Where("deleted_at IS NULL AND state IN ? AND due < ?", models.OpenStates, today.Format("2006-01-02"))
+	}
+	var n int64
+	if err := overdue().Count(&n).Error; err != nil {
+		return dash, fmt.Errorf("store: overdue: %w", err)
+	}
+	dash.Overdue = int(n)
+	var cs []models.Claim
+	if err := overdue().Order("due, id").Limit(10).Find(&cs).Error; err != nil {
+		return dash, fmt.Errorf("store: overdue: %w", err)
+	}
+	var err error
+	if dash.OverdueItems, err = s.details(ctx, cs); err != nil {
+		return dash, err
+	}
+	monday := today.AddDate(0, 0, -((int(today.Weekday()) + 6) % 7))
+	first := monday.AddDate(0, 0, -7*(weeks-1))
+	dash.Weeks = make([]WeekCount, weeks)
+	bounds := make([]time.Time, weeks+1)
+	for i := range bounds {
+		bounds[i] = first.AddDate(0, 0, 7*i)
+	}
+	for i := range dash.Weeks {
+		dash.Weeks[i].Start = bounds[i]
+	}
+	opened, err := s.weekly(ctx, "created_at", "deleted_at IS NULL", bounds)
+	if err != nil {
+		return dash, err
+	}
+	closed, err := s.weekly(ctx, "approved_at", "deleted_at IS NULL AND approved_at IS NOT NULL AND state IN ('approved','published')", bounds)
+	if err != nil {
+		return dash, err
+	}
+	for i := range dash.Weeks {
+		dash.Weeks[i].Opened, dash.Weeks[i].Closed = opened[i], closed[i]
+	}
+	return dash, nil
+}
+
+// weekly counts rows whose column falls in each [bounds[i], bounds[i+1]),
+// in one range scan: one sum(CASE …) column per week.
+func (s *Store) weekly(ctx context.Context, column, where string, bounds []time.Time) ([]int, error) {
+	var sel strings.Builder
+	args := make([]any, 0, 2*len(bounds))
+	for i := 0; i+1 < len(bounds); i++ {
+		if i > 0 {
+			sel.WriteString(", ")
+		}
+		fmt.Fprintf(&sel, "coalesce(sum(CASE WHEN %s >= ? AND %s < ? THEN 1 ELSE 0 END), 0) AS w%d", column, column, i)
+		args = append(args, bounds[i], bounds[i+1])
+	}
+	args = append(args, bounds[0], bounds[len(bounds)-1])
+	row := s.conn(ctx).Raw("SELECT "+sel.String()+" FROM claims WHERE "+where+" AND "+column+" >= ? AND "+column+" < ?", args...).Row()
+	out := make([]int, len(bounds)-1)
+	ptrs := make([]any, len(out))
+	for i := range out {
+		ptrs[i] = &out[i]
+	}
+	if err := row.Scan(ptrs...); err != nil {
+		return nil, fmt.Errorf("store: weekly %s: %w", column, err)
+	}
+	return out, nil
+}
+
+// VerdictInput is a label of the verdict scale as an admin gives it.
+type VerdictInput struct {
+	Label        string
+	Value        string // a whole number, or "" for none
+	Colour       string // #rrggbb
+	Description  string
+	NotCheckable bool
+}
+
+var colourRe = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
+
+func (in VerdictInput) validate() (models.Verdict, models.ValidationError) {
+	v := models.ValidationError{}
+	out := models.Verdict{Label: strings.TrimSpace(in.Label), Colour: strings.ToLower(strings.TrimSpace(in.Colour)),
+		Description: strings.TrimSpace(in.Description), NotCheckable: in.NotCheckable}
+	switch n := len([]rune(out.Label)); {
+	case n == 0:
+		v.Add("label", "Enter the label, e.g. Mostly false.")
+	case n > 60:
+		v.Add("label", "Keep the label under 60 characters.")
+	case strings.EqualFold(out.Label, "none"):
+		v.Add("label", "“none” is reserved for claims without a verdict.")
+	}
+	if _, err := strconv.ParseInt(out.Label, 10, 64); err == nil {
+		v.Add("label", "A label cannot be only a number: numbers are verdict ids.")
+	}
+	if s := strings.TrimSpace(in.Value); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < -1000 || n > 1000 {
+			v.Add("value", "Enter a whole number from -1000 to 1000, or leave it empty.")
+		}
+		out.Value = &n
+	}
+	if !colourRe.MatchString(out.Colour) {
+		v.Add("colour", "Enter a colour as #rrggbb, e.g. #a40e26.")
+	}
+	if len([]rune(out.Description)) > 500 {
+		v.Add("description", "Keep the description under 500 characters.")
+	}
+	return out, v
+}
+
+func verdictChanges(old, new models.Verdict) Changes {
+	ch := Changes{}
+	ch.diff("label", old.Label, new.Label)
+	ch.diff("value", ptrValue(old.Value), ptrValue(new.Value))
+	ch.diff("colour", old.Colour, new.Colour)
+	ch.diff("description", old.Description, new.Description)
+	ch.diff("not_checkable", old.NotCheckable, new.NotCheckable)
+	return ch
+}
+
+func verdictEntry(id int64, action string) models.HistoryEntry {
+	return models.HistoryEntry{EntityType: "verdict", EntityID: id, Action: action}
+}
+
+// uniqueLabel adds a message to errs when another verdict already has the
+// label (case-insensitive).
+func uniqueLabel(tx *gorm.DB, label string, except int64, errs models.ValidationError) error {
+	if label == "" {
+		return nil
+	}
+	var n int64
+	if err := tx.Model(&models.Verdict{}).Where("lower(label) = ? AND id <> ?", strings.ToLower(label), except).Count(&n).Error; err != nil {
+		return err
+	}
+	if n > 0 {
+		errs.Add("label", fmt.Sprintf("The scale already has a label %q.", label))
+	}
+	return nil
+}
+
+// cmpOr returns the first non-nil error.
+func cmpOr(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CreateVerdict adds a label at the end of the scale (admins).
+func (s *Store) CreateVerdict(ctx context.Context, actor Actor, in VerdictInput) (models.Verdict, error) {
+	if !admin(actor) {
+		return models.Verdict{}, fmt.Errorf("edit verdict scale: %w", models.ErrForbidden)
+	}
+	vd, errs := in.validate()
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if err := uniqueLabel(tx, vd.Label, 0, errs); err != nil || len(errs) > 0 {
+			return cmpOr(err, errs.OrNil())
+		}
+		var last struct{ P int }
+		if err := tx.Model(&models.Verdict{}).Select("coalesce(max(position), 0) AS p").Find(&last).Error; err != nil {
+			return err
+		}
+		vd.Position, vd.Version = last.P+1, 1
+		if err := tx.Create(&vd).Error; err != nil {
+			return writeErr(err, "verdict label")
+		}
+		return s.appendHistory(tx, actor, verdictEntry(vd.ID, "created"), verdictChanges(models.Verdict{}, vd))
+	})
+	return vd, err
+}
+
+// UpdateVerdict changes a label if it is still at version (admins).
+func (s *Store) UpdateVerdict(ctx context.Context, actor Actor, id int64, version int, in VerdictInput) (models.Verdict, error) {
+	if !admin(actor) {
+		return models.Verdict{}, fmt.Errorf("edit verdict scale: %w", models.ErrForbidden)
+	}
+	vd, errs := in.validate()
+	if version <= 0 {
+		errs.Add("version", "Send the version of the label your change is based on.")
+	}
+	var cur models.Verdict
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.First(&cur, id).Error; err != nil {
+			return lookupErr(err, "verdict", id)
+		}
+		if err := uniqueLabel(tx, vd.Label, id, errs); err != nil || len(errs) > 0 {
+			return cmpOr(err, errs.OrNil())
+		}
+		if cur.Version != version {
+			return &models.ConflictError{Message: fmt.Sprintf("Someone else changed the label %q (now version %d). Your change was not saved: review theirs and apply yours again.", cur.Label, cur.Version), Current: cur}
+		}
+		ch := verdictChanges(cur, vd)
+		if len(ch) == 0 {
+			return nil
+		}
+		res := tx.Model(&models.Verdict{}).Where("id = ? AND version = ?", id, version).Updates(map[string]any{
+			"label": vd.Label, "value": vd.Value, "colour": vd.Colour, "description": vd.Description,
+			"not_checkable": vd.NotCheckable, "version": version + 1,
+		})
+		if res.Error != nil {
+			return writeErr(res.Error, "verdict label")
+		}
+		if res.RowsAffected == 0 {
+			return &models.ConflictError{Message: "Someone else changed this label at the same moment. Reload and try again."}
+		}
+		cur.Label, cur.Value, cur.Colour, cur.Description, cur.NotCheckable, cur.Version = vd.Label, vd.Value, vd.Colour, vd.Description, vd.NotCheckable, version+1
+		return s.appendHistory(tx, actor, verdictEntry(id, "updated"), ch)
+	})
+	return cur, err
+}
+
+// MoveVerdict moves a label one place up (by < 0) or down (by > 0) the
+// scale and renumbers the scale 1, 2, 3, … (admins).
+func (s *Store) MoveVerdict(ctx context.Context, actor Actor, id int64, by int) error {
+	if !admin(actor) {
+		return fmt.Errorf("edit verdict scale: %w", models.ErrForbidden)
+	}
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		var scale []models.Verdict
+		if err := tx.Order("position, id").Find(&scale).Error; err != nil {
+			return err
+		}
+		i := -1
+		for k, v := range scale {
+			if v.ID == id {
+				i = k
+			}
+		}
+		if i < 0 {
+			return lookupErr(gorm.ErrRecordNotFound, "verdict", id)
+		}
+		j := i + 1
+		if by < 0 {
+			j = i - 1
+		}
+		if j < 0 || j >= len(scale) {
+			return nil // already at that end
+		}
+		scale[i], scale[j] = scale[j], scale[i]
+		if err := renumber(tx, scale); err != nil {
+			return err
+		}
+		return s.appendHistory(tx, actor, verdictEntry(id, "moved"), Changes{"position": {i + 1, j + 1}, "label": {nil, scale[j].Label}})
+	})
+}
+
+func renumber(tx *gorm.DB, scale []models.Verdict) error {
+	for k, v := range scale {
+		if v.Position == k+1 {
+			continue
+		}
+		if err := tx.Model(&models.Verdict{}).Where("id = ?", v.ID).Update("position", k+1).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// VerdictUsage counts the claims (deleted ones too: they keep their
+// verdict) that use each label.
+func (s *Store) VerdictUsage(ctx context.Context) (map[int64]int, error) {
+	var rows []struct {
+		VerdictID int64
+		N         int
+	}
+	if err := s.conn(ctx).Model(&models.Claim{}).Select("verdict_id, count(*) AS n").Where("verdict_id IS NOT NULL").Group("verdict_id").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("store: verdict usage: %w", err)
+	}
+	out := make(map[int64]int, len(rows))
+	for _, r := range rows {
+		out[r.VerdictID] = r.N
+	}
+	return out, nil
+}
+
+// DeleteVerdict removes a label from the scale (admins). Claims that use it
+// must be moved to another label, moveTo: each moved claim gets a new
+// version and a history entry, and sign-off records follow the label. It
+// returns how many claims were moved.
+func (s *Store) DeleteVerdict(ctx context.Context, actor Actor, id, moveTo int64) (int, error) {
+	if !admin(actor) {
+		return 0, fmt.Errorf("edit verdict scale: %w", models.ErrForbidden)
+	}
+	moved := 0
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		var vd models.Verdict
+		if err := tx.First(&vd, id).Error; err != nil {
+			return lookupErr(err, "verdict", id)
+		}
+		var used int64
+		if err := tx.Model(&models.Claim{}).Where("verdict_id = ?", id).Count(&used).Error; err != nil {
+			return err
+		}
+		var target models.Verdict
+		switch {
+		case used > 0 && moveTo == 0:
+			return models.Invalid("move_to", "%s use %q: choose the label to move them to before deleting it.", plural(int(used), "claim", "claims"), vd.Label)
+		case moveTo == id:
+			return models.Invalid("move_to", "Choose a different label to move the claims to.")
+		case moveTo != 0:
+			if res := tx.Where("id = ?", moveTo).Limit(1).Find(&target); res.Error != nil {
+				return res.Error
+			} else if res.RowsAffected == 0 {
+				return models.Invalid("move_to", "There is no label %d on the scale.", moveTo)
+			}
+		}
+		reason := fmt.Sprintf("The label %q was deleted from the verdict scale; its claims moved to %q.", vd.Label, target.Label)
+		now := s.nowUTC()
+		var last int64
+		for {
+			var batch []models.Claim
+			if err := tx.Select("id, article_id, version").Where("verdict_id = ? AND id > ?", id, last).Order("id").Limit(500).Find(&batch).Error; err != nil {
+				return err
+			}
+			if len(batch) == 0 {
+				break
+			}
+			for _, c := range batch {
+				if err := tx.Model(&models.Claim{}).Where("id = ?", c.ID).Updates(map[string]any{"verdict_id": moveTo, "version": c.Version + 1, "updated_at": now}).Error; err != nil {
+					return err
+				}
+				if err := s.appendHistory(tx, actor, claimEntry(c, "updated"), Changes{"verdict_id": {id, moveTo}, "reason": {nil, reason}}); err != nil {
+					return err
+				}
+				moved++
+				last = c.ID
+			}
+		}
+		var upd *gorm.DB
+		if moveTo != 0 {
+			upd = tx.Model(&Approval{}).Where("verdict_id = ?", id).Update("verdict_id", moveTo)
+		} else {
+			upd = tx.Model(&Approval{}).Where("verdict_id = ?", id).Update("verdict_id", nil)
+		}
+		if upd.Error != nil {
+			return upd.Error
+		}
+		if err := tx.Delete(&models.Verdict{}, id).Error; err != nil {
+			return writeErr(err, "verdict label")
+		}
+		var scale []models.Verdict
+		if err := tx.Order("position, id").Find(&scale).Error; err != nil {
+			return err
+		}
+		if err := renumber(tx, scale); err != nil {
+			return err
+		}
+		ch := Changes{"label": {vd.Label, nil}}
+		if moveTo != 0 {
+			ch["claims_moved_to"] = Change{nil, target.Label}
+			ch["claims_moved"] = Change{nil, moved}
+		}
+		return s.appendHistory(tx, actor, verdictEntry(id, "deleted"), ch)
+	})
+	return moved, err
+}
+
+// ClaimHistory returns a claim's history, oldest first (at most 1,000 entries).
+func (s *Store) ClaimHistory(ctx context.Context, claimID int64) ([]models.HistoryEntry, error) {
+	return s.History(ctx, HistoryQuery{ClaimID: claimID, Limit: 1000})
+}
+
+// ArticleHistory returns up to limit entries about an article and its claims,
+// newest first, older than the entry before (0: the newest).
+func (s *Store) ArticleHistory(ctx context.Context, articleID, before int64, limit int) ([]models.HistoryEntry, error) {
+	if limit <= 0 || limit > 500 {
+		limit = 100
+	}
+	q := s.conn(ctx).Where("article_id = ?", articleID)
+	if before > 0 {
+		q = q.Where("id < ?", before)
+	}
+	var out []models.HistoryEntry
+	if err := q.Order("id DESC").Limit(limit).Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("store: history of article %d: %w", articleID, err)
+	}
+	return out, nil
+}
+
+// HistoryNames are the names of the people, claimants and verdict labels
+// that history entries refer to by id, so the log reads as words.
+type HistoryNames struct {
+	Users     map[int64]string
+	Claimants map[int64]string
+	Verdicts  map[int64]string
+}
+
+// historyRefs says which changed fields hold ids of what.
+var historyRefs = map[string]string{
+	"assignee_id": "user", "proposed_by": "user", "user_id": "user",
+	"claimant_id": "claimant",
+	"verdict_id":  "verdict",
+}
+
+// HistoryNames loads the names entries refer to, one query per kind.
+func (s *Store) HistoryNames(ctx context.Context, entries []models.HistoryEntry) (HistoryNames, error) {
+	names := HistoryNames{Users: map[int64]string{}, Claimants: map[int64]string{}, Verdicts: map[int64]string{}}
+	ids := map[string][]int64{}
+	for _, e := range entries {
+		var ch map[string][2]any
+		if json.Unmarshal([]byte(e.Changes), &ch) != nil {
+			continue
+		}
+		for field, pair := range ch {
+			kind, ok := historyRefs[field]
+			if !ok {
+				continue
+			}
+			for _, x := range pair {
+				if f, ok := x.(float64); ok {
+					ids[kind] = append(ids[kind], int64(f))
+				}
+			}
+		}
+	}
+	load := func(table, column string, in []int64, into map[int64]string) error {
+		if len(in) == 0 {
+			return nil
+		}
+		var rows []struct {
+			ID   int64
+			Name string
+		}
+		if err := s.conn(ctx).Table(table).Select("id, "+column+" AS name").Where("id IN ?", in).Find(&rows).Error; err != nil {
+			return fmt.Errorf("store: history names: %w", err)
+		}
+		for _, r := range rows {
+			into[r.ID] = r.Name
+		}
+		return nil
+	}
+	if err := load("users", "name", ids["user"], names.Users); err != nil {
+		return names, err
+	}
+	if err := load("claimants", "name", ids["claimant"], names.Claimants); err != nil {
+		return names, err
+	}
+	return names, load("verdicts", "label", ids["verdict"], names.Verdicts)
+}

@@ -1,0 +1,201 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"gorm.io/gorm"
+
+	"github.com/claimdesk/claimdesk/internal/anchor"
+	"github.com/claimdesk/claimdesk/internal/models"
+	"github.com/claimdesk/claimdesk/internal/reanchor"
+)
+
+// NewRevision is a new text for an article, based on revision Base.
+type NewRevision struct {
+	ArticleID int64
+	Base      int // the revision the editor started from; a newer one means someone else saved first
+	Text      string
+	HTML      string
+	Note      string
+}
+
+// ReanchorSummary counts what happened to an article's claims.
+type ReanchorSummary struct {
+	Anchored int `json:"anchored"`
+	Changed  int `json:"changed"`
+	Orphaned int `json:"orphaned"`
+}
+
+// RevisionResult is the new revision and the outcome for each claim.
+type RevisionResult struct {
+	Revision int
+	Summary  ReanchorSummary
+	Results  []reanchor.Result
+}
+
+// SaveRevision stores a new text for an article and re-anchors every claim
+// to it, all in one transaction. A claim whose quote is unchanged stays
+// anchored (wherever it moved); one found with confidence but with other
+// words becomes "changed", keeps its previous quote, and needs a recheck;
+// one not found with confidence is "orphaned": kept where it was, never
+// moved, and also needs a recheck. Every move is recorded in history.
+func (s *Store) SaveRevision(ctx context.Context, actor Actor, n NewRevision) (RevisionResult, error) {
+	var out RevisionResult
+	if strings.TrimSpace(n.Text) == "" {
+		return out, models.ValidationError{"text": "The new text is empty. To remove the article, delete it instead."}
+	}
+	if len(n.Text) > models.MaxArticleBytes {
+		return out, models.ValidationError{"text": "The new text is larger than the limit for an article."}
+	}
+	if len([]rune(n.Note)) > 500 {
+		return out, models.ValidationError{"note": "Keep the note under 500 characters."}
+	}
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		var a models.Article
+		if err := tx.Where("deleted_at IS NULL").First(&a, n.ArticleID).Error; err != nil {
+			return lookupErr(err, "article", n.ArticleID)
+		}
+		if n.Base != a.Revision {
+			return &models.ConflictError{Message: fmt.Sprintf("Someone else saved revision %d of this article after the one you edited (%d). Your text was not saved: reload, and apply your changes to the new revision.", a.Revision, n.Base)}
+		}
+		if n.Text == a.Text && n.HTML == a.HTML {
+			return models.ValidationError{"text": "The text is the same as the current revision: nothing to save."}
+		}
+		next := a.Revision + 1
+		now := s.nowUTC()
+		res := tx.Model(&models.Article{}).Where("id = ? AND revision = ?", a.ID, a.Revision).
+			Updates(map[string]any{"text": n.Text, "html": n.HTML, "revision": next, "updated_at": now})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return &models.ConflictError{Message: "Someone else saved a revision of this article at the same moment. Reload and try again."}
+		}
+		if err := tx.Create(&models.Revision{ArticleID: a.ID, Number: next, Text: n.Text, HTML: n.HTML, Note: strings.TrimSpace(n.Note), AuthorID: actor.ID}).Error; err != nil {
+			return writeErr(err, "revision")
+		}
+		if err := s.appendHistory(tx, actor, models.HistoryEntry{EntityType: "article", EntityID: a.ID, ArticleID: &a.ID, Action: "revised"},
+			Changes{"revision": {a.Revision, next}, "note": {nil, strings.TrimSpace(n.Note)}}); err != nil {
+			return err
+		}
+		var claims []models.Claim
+		if err := tx.Where("article_id = ? AND deleted_at IS NULL", a.ID).Order("start_pos, id").Find(&claims).Error; err != nil {
+			return err
+		}
+		input := make([]reanchor.Claim, 0, len(claims))
+		for _, c := range claims {
+			if c.AnchorState == models.AnchorOrphaned {
+				continue // nothing to follow: it stays orphaned until someone re-attaches it
+			}
+			input = append(input, reanchor.Claim{ID: c.ID, Start: c.Start, End: c.End, Quote: c.Quote, Prefix: c.Prefix, Suffix: c.Suffix})
+		}
+		results := reanchor.Reanchor(a.Text, n.Text, input)
+		byID := make(map[int64]reanchor.Result, len(results))
+		for _, r := range results {
+			byID[r.ID] = r
+		}
+		var unmoved []int64
+		for _, c := range claims {
+			r, ok := byID[c.ID]
+			if !ok { // already orphaned
+				out.Summary.Orphaned++
+				unmoved = append(unmoved, c.ID)
+				continue
+			}
+			out.Results = append(out.Results, r)
+			old := c
+			switch r.State {
+			case models.AnchorAnchored:
+				out.Summary.Anchored++
+				if r.Start == c.Start && r.End == c.End && r.Prefix == c.Prefix && r.Suffix == c.Suffix {
+					unmoved = append(unmoved, c.ID)
+					continue
+				}
+				c.Start, c.End, c.Prefix, c.Suffix = r.Start, r.End, r.Prefix, r.Suffix
+			case models.AnchorChanged:
+				out.Summary.Changed++
+				c.PreviousQuote = c.Quote
+				c.Start, c.End, c.Quote, c.Prefix, c.Suffix = r.Start, r.End, r.Quote, r.Prefix, r.Suffix
+				c.AnchorState = models.AnchorChanged
+				c.State = models.StateNeedsRecheck
+			case models.AnchorOrphaned:
+				out.Summary.Orphaned++
+				c.PreviousQuote = c.Quote
+				c.AnchorState = models.AnchorOrphaned
+				c.State = models.StateNeedsRecheck
+			}
+			c.AnchorRevision = next
+			c.Version++
+			c.UpdatedAt = now
+			if err := tx.Model(&models.Claim{}).Where("id = ?", c.ID).Updates(claimColumns(c)).Error; err != nil {
+				return writeErr(err, "claim")
+			}
+			ch := claimChanges(old, c)
+			ch["revision"] = Change{old.AnchorRevision, next}
+			ch["reason"] = Change{nil, r.Reason}
+			if err := s.appendHistory(tx, actor, claimEntry(c, "reanchored"), ch); err != nil {
+				return err
+			}
+		}
+		for i := 0; i < len(unmoved); i += 500 {
+			batch := unmoved[i:min(i+500, len(unmoved))]
+			if err := tx.Model(&models.Claim{}).Where("id IN ? AND anchor_state <> ?", batch, models.AnchorOrphaned).
+				Update("anchor_revision", next).Error; err != nil {
+				return err
+			}
+		}
+		out.Revision = next
+		return nil
+	})
+	return out, err
+}
+
+// ReattachClaim anchors a changed or orphaned claim (or any claim) to a
+// span of the current text that a person chose, or confirms a changed
+// claim where it is (start and end as they are). The claim keeps its
+// review state; history records the choice.
+func (s *Store) ReattachClaim(ctx context.Context, actor Actor, id int64, version int, start, end int) (models.ClaimDetail, error) {
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		var c models.Claim
+		if err := tx.Where("deleted_at IS NULL").First(&c, id).Error; err != nil {
+			return lookupErr(err, "claim", id)
+		}
+		if c.Version != version {
+			return s.staleClaim(ctx, tx, c)
+		}
+		var a models.Article
+		if err := tx.Select("id, text, revision").First(&a, c.ArticleID).Error; err != nil {
+			return lookupErr(err, "article", c.ArticleID)
+		}
+		t := anchor.NewText(a.Text)
+		if err := t.Check(start, end); err != nil {
+			return err
+		}
+		start, end = t.Trim(start, end)
+		if err := t.Check(start, end); err != nil {
+			return err
+		}
+		old := c
+		c.Start, c.End, c.Quote = start, end, t.Slice(start, end)
+		c.Prefix, c.Suffix = t.Context(start, end)
+		c.AnchorState, c.AnchorRevision = models.AnchorAnchored, a.Revision
+		c.Version++
+		c.UpdatedAt = s.nowUTC()
+		if err := tx.Model(&models.Claim{}).Where("id = ? AND version = ?", c.ID, version).Updates(claimColumns(c)).Error; err != nil {
+			return writeErr(err, "claim")
+		}
+		action := "re-attached"
+		if old.Start == c.Start && old.End == c.End && old.AnchorState == models.AnchorChanged {
+			action = "confirmed changed text"
+		}
+		ch := claimChanges(old, c)
+		ch["previous_quote"] = Change{nil, old.PreviousQuote}
+		return s.appendHistory(tx, actor, claimEntry(c, action), ch)
+	})
+	if err != nil {
+		return models.ClaimDetail{}, err
+	}
+	return s.Claim(ctx, id)
+}
