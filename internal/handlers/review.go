@@ -446,7 +446,7 @@ func historyItem(e models.HistoryEntry, names store.HistoryNames, withSubject bo
 	if it.Actor == "" {
 		it.Actor = "Claimdesk"
 	}
-	verb := e.Action
+	var verb string
 	switch e.EntityType + " " + e.Action {
 	case "claim created":
 		verb = "marked"
