@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/labstack/echo/v4"
 	"github.com/sergi/go-diff/diffmatchpatch"
@@ -248,10 +249,45 @@ func (h *handler) diff(c echo.Context) error {
 	return render(c, http.StatusOK, views.DiffPage(textDiff(a, from, to, older.Text, newer.Text)))
 }
 
+// textDiff compares two texts word by word (a changed figure shows as
+// "−12 +13", not "1−2+3"): each word, run of spaces or punctuation mark
+// becomes one symbol for the diff.
 func textDiff(a models.Article, from, to int, older, newer string) views.DiffView {
 	dmp := diffmatchpatch.New()
 	dmp.DiffTimeout = 2 * time.Second
-	diffs := dmp.DiffCleanupSemantic(dmp.DiffMain(older, newer, false))
+	var vocab []string
+	index := map[string]rune{}
+	encode := func(s string) []rune {
+		var out []rune
+		for _, tok := range wordTokens(s) {
+			r, ok := index[tok]
+			if !ok {
+				r = rune(len(vocab) + 0xE000) // private use area, then beyond: any rune works as a symbol
+				if r >= 0xF900 {
+					r += 0x10000 - 0xF900 + 0xE000
+				}
+				index[tok] = r
+				vocab = append(vocab, tok)
+			}
+			out = append(out, r)
+		}
+		return out
+	}
+	decode := func(s string) string {
+		var b strings.Builder
+		for _, r := range s {
+			i := int(r) - 0xE000
+			if r >= 0x10000 {
+				i = int(r) - 0x10000 + (0xF900 - 0xE000)
+			}
+			b.WriteString(vocab[i])
+		}
+		return b.String()
+	}
+	diffs := dmp.DiffMainRunes(encode(older), encode(newer), false)
+	for i := range diffs {
+		diffs[i].Text = decode(diffs[i].Text)
+	}
 	v := views.DiffView{Article: a, From: from, To: to, Parts: make([]views.DiffPart, len(diffs))}
 	for i, d := range diffs {
 		op := 0
@@ -339,6 +375,28 @@ func (h *handler) reattach(c echo.Context) error {
 		return c.JSON(http.StatusOK, toClaimJSON(d))
 	}
 	return c.Redirect(http.StatusSeeOther, "/articles/"+itoa(a.ID)+"/reanchor#claim-"+itoa(id))
+}
+
+// wordTokens splits s into words, runs of spaces and single other characters.
+func wordTokens(s string) []string {
+	var out []string
+	rs := []rune(s)
+	for i := 0; i < len(rs); {
+		j := i + 1
+		switch {
+		case unicode.IsLetter(rs[i]) || unicode.IsDigit(rs[i]):
+			for j < len(rs) && (unicode.IsLetter(rs[j]) || unicode.IsDigit(rs[j]) || unicode.Is(unicode.Mn, rs[j])) {
+				j++
+			}
+		case rs[i] == ' ':
+			for j < len(rs) && rs[j] == ' ' {
+				j++
+			}
+		}
+		out = append(out, string(rs[i:j]))
+		i = j
+	}
+	return out
 }
 
 // API
