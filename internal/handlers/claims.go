@@ -495,11 +495,7 @@ func (h *handler) apiArticleClaims(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := make([]claimJSON, len(ds))
-	for i, d := range ds {
-		out[i] = toClaimJSON(d)
-	}
-	return c.JSON(http.StatusOK, map[string]any{"items": out})
+	return jsonItems(c, ds, toClaimJSON)
 }
 
 func (h *handler) apiClaim(c echo.Context) error {
@@ -610,9 +606,5 @@ func (h *handler) apiVerdicts(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := make([]verdictJSON, len(vs))
-	for i, v := range vs {
-		out[i] = toVerdictJSON(v)
-	}
-	return c.JSON(http.StatusOK, map[string]any{"items": out})
+	return jsonItems(c, vs, toVerdictJSON)
 }

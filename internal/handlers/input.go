@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -116,3 +117,12 @@ func formOptional(c echo.Context, name string) *string {
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
 
 func itoa[T ~int | ~int64](n T) string { return strconv.FormatInt(int64(n), 10) }
+
+// jsonItems answers 200 with {"items": [...]}, each row converted by conv.
+func jsonItems[T, J any](c echo.Context, rows []T, conv func(T) J) error {
+	out := make([]J, len(rows))
+	for i, r := range rows {
+		out[i] = conv(r)
+	}
+	return c.JSON(http.StatusOK, map[string]any{"items": out})
+}

@@ -1217,11 +1217,7 @@ func (h *handler) apiClaimEvidence(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := make([]evidenceJSON, len(items))
-	for i, e := range items {
-		out[i] = toEvidenceJSON(e)
-	}
-	return c.JSON(http.StatusOK, map[string]any{"items": out})
+	return jsonItems(c, items, toEvidenceJSON)
 }
 
 func (h *handler) apiEvidence(c echo.Context) error {
