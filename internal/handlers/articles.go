@@ -161,21 +161,9 @@ func (h *handler) createArticle(c echo.Context) error {
 		Meta: models.ArticleMeta{Title: f.Title, Outlet: f.Outlet, Byline: f.Byline, SourceURL: f.SourceURL, PublishedAt: f.Published, Language: f.Language},
 		Text: f.Text, URL: f.URL,
 	}
-	if fh, err := c.FormFile("file"); err == nil && fh.Filename != "" {
-		if fh.Size > models.MaxUploadBytes {
-			f.Errors = models.ValidationError{"file": "The file is larger than 5 MB."}
-			return render(c, http.StatusRequestEntityTooLarge, views.NewArticlePage(f))
-		}
-		file, err := fh.Open()
-		if err != nil {
-			return err
-		}
-		defer file.Close()
-		in.File, err = io.ReadAll(io.LimitReader(file, models.MaxUploadBytes+1))
-		if err != nil {
-			return err
-		}
-		in.FileName = fh.Filename
+	var err error
+	if in.FileName, in.File, err = uploadedFile(c); err != nil {
+		return err
 	}
 	ctx, cancel := context.WithTimeout(c.Request().Context(), h.fetchTimeout+5*time.Second)
 	defer cancel()
@@ -232,6 +220,23 @@ func (h *handler) renderArticle(c echo.Context, id int64, status int, form views
 		}
 	}
 	return render(c, status, views.ArticlePage(v))
+}
+
+// uploadedFile reads the form's optional "file" field: its name and at most
+// one byte more than the upload limit (ingest refuses larger files with a
+// message). No file gives "", nil.
+func uploadedFile(c echo.Context) (string, []byte, error) {
+	fh, err := c.FormFile("file")
+	if err != nil || fh.Filename == "" {
+		return "", nil, nil
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return "", nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, models.MaxUploadBytes+1))
+	return fh.Filename, b, err
 }
 
 // API

@@ -73,6 +73,9 @@ func TestCreateArticleBadInput(t *testing.T) {
 		{"huge paste", func() response {
 			return b.postForm("/articles", url.Values{"title": {"T"}, "text": {strings.Repeat("word ", 1<<20+10)}})
 		}, 413, "5 MB"},
+		{"huge upload", func() response {
+			return b.postFile("/articles", url.Values{"title": {"T"}}, "file", "x.txt", []byte(strings.Repeat("word ", 1<<20+10)))
+		}, 413, "5 MB"},
 		{"binary upload", func() response {
 			return b.postFile("/articles", url.Values{"title": {"T"}}, "file", "x.txt", []byte("\x00\x01\x02ELF\x00\x00binary"))
 		}, 422, ""},

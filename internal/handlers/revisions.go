@@ -3,7 +3,6 @@ package handlers
 import (
 	"context"
 	"errors"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -97,19 +96,9 @@ func (h *handler) saveText(c echo.Context) error {
 	if err != nil {
 		base = -1
 	}
-	var fileName string
-	var file []byte
-	if fh, ferr := c.FormFile("file"); ferr == nil && fh.Filename != "" {
-		f, err := fh.Open()
-		if err != nil {
-			return err
-		}
-		file, err = io.ReadAll(io.LimitReader(f, models.MaxUploadBytes+1))
-		f.Close()
-		if err != nil {
-			return err
-		}
-		fileName = fh.Filename
+	fileName, file, err := uploadedFile(c)
+	if err != nil {
+		return err
 	}
 	url := v.URL
 	if url == a.SourceURL && fileName == "" && strings.TrimSpace(v.Text) != "" {

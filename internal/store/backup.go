@@ -18,7 +18,6 @@ import (
 	"golang.org/x/crypto/bcrypt"
 	"gorm.io/gorm"
 
-	"github.com/claimdesk/claimdesk/internal/models"
 )
 
 // A backup is JSON Lines (docs/backup.md):
@@ -673,35 +672,6 @@ func backupFileErr(lr *lineReader, err error, atEOF string) error {
 		return fmt.Errorf("line %d: %w", lr.n+1, err)
 	}
 	return fmt.Errorf("read backup: %w", err)
-}
-
-// verifyChain checks the history chain inside tx, as VerifyHistory does.
-func verifyChain(tx *gorm.DB) (ChainReport, error) {
-	r := ChainReport{OK: true}
-	prev := genesisHash
-	var lastID int64
-	for {
-		var page []models.HistoryEntry
-		if err := tx.Where("id > ?", lastID).Order("id").Limit(1000).Find(&page).Error; err != nil {
-			return r, fmt.Errorf("store: verify history: %w", err)
-		}
-		if len(page) == 0 {
-			return r, nil
-		}
-		for _, e := range page {
-			r.Entries++
-			switch {
-			case e.PrevHash != prev:
-				r.OK, r.BrokenAt, r.Problem = false, e.ID, "does not link to the entry before it"
-			case entryHash(e) != e.Hash:
-				r.OK, r.BrokenAt, r.Problem = false, e.ID, "its content does not match its hash"
-			}
-			if !r.OK {
-				return r, nil
-			}
-			prev, lastID = e.Hash, e.ID
-		}
-	}
 }
 
 // CopyTo writes a consistent copy of a live SQLite database to a new file
