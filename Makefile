@@ -36,9 +36,9 @@ fmt:
 
 bench: bench-go bench-load ## Go benchmarks, then a load run against the real server
 
-bench-go:
-	$(GO) test $(TAGS) -run '^$$' -bench . -benchmem -count=1 ./internal/...
-	$(GO) test $(TAGS) -run 'TestQualityReport' -count=1 -v ./internal/reanchor/
+bench-go: ## Go benchmarks, then the re-anchoring quality report (needs ../shared/corpus)
+	$(GO) test $(TAGS) -run '^$$' -bench 'Benchmark[^Q]' -benchmem -count=1 ./internal/...
+	$(GO) test $(TAGS) -run '^$$' -bench BenchmarkQuality -benchtime 1x -v ./internal/reanchor/
 
 bench-load:
 	$(GO) run $(TAGS) ./cmd/loadtest

@@ -141,6 +141,9 @@ type Claim struct {
 	Explanation    string
 	Rationale      string
 	ProposedBy     *int64 // who proposed the current verdict
+	VerdictBy      *int64 // who chose the current verdict label
+	ExplanationBy  *int64 // who wrote the current explanation
+	RationaleBy    *int64 // who wrote the current rationale
 	AssigneeID     *int64
 	Due            *time.Time
 	AnchorState    AnchorState

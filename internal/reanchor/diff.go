@@ -636,7 +636,11 @@ func appendBlocks(blocks []block, ops []op, ta, tb []token, old, nw []rune) []bl
 	return blocks
 }
 
-// charBlocks diffs two words code point by code point.
+// charBlocks diffs two words code point by code point. Only similar
+// words are refined (half their code points in common, Dice ≥ 0.5):
+// "Smith" → "Smyth" keeps "Sm" and "th", but "Officials" → "Traders" is a
+// different word, and the "a" and "s" they share would count as the
+// claim's context kept.
 func charBlocks(a, b []rune, ao, bo int) []block {
 	if len(a) > 64 || len(b) > 64 {
 		return nil
@@ -650,6 +654,13 @@ func charBlocks(a, b []rune, ao, bo int) []block {
 	}
 	td := &tokenDiff{a: toks(a, 0), b: toks(b, 0)}
 	td.lcs(0, len(a), 0, len(b))
+	common := 0
+	for _, r := range td.runs {
+		common += r.l
+	}
+	if 4*common < len(a)+len(b) {
+		return nil
+	}
 	out := make([]block, 0, len(td.runs))
 	for _, r := range td.runs {
 		out = append(out, block{ao + r.o, bo + r.n, r.l})
@@ -745,12 +756,24 @@ func (d *diffResult) survival(s, e int) float64 {
 	if e <= s {
 		return 0
 	}
-	kept := 0
+	_, kept := d.keptWhere(s, e, 0, 0)
+	return float64(kept) / float64(e-s)
+}
+
+// keptWhere counts the runes of old[s:e] that are unchanged text in the
+// new one (all), and those of them that are in new[lo:hi] (in).
+func (d *diffResult) keptWhere(s, e, lo, hi int) (in, all int) {
 	for i := d.blockBefore(s, false); i < len(d.blocks) && d.blocks[i].o < e; i++ {
 		b := d.blocks[i]
-		kept += max(0, min(e, b.o+b.l)-max(s, b.o))
+		x, y := max(s, b.o), min(e, b.o+b.l)
+		if y <= x {
+			continue
+		}
+		all += y - x
+		nx, ny := b.n+x-b.o, b.n+y-b.o
+		in += max(0, min(ny, hi)-max(nx, lo))
 	}
-	return float64(kept) / float64(e-s)
+	return in, all
 }
 
 // origin says where new[s:e] came from: how many of its runes are unchanged

@@ -225,7 +225,8 @@ type claimInfo struct {
 	located      bool    // cs:ce selects the quote in the old text
 	ms, me       int     // diff-mapped span in the new text (if located)
 	pinned       bool    // the claim's context is unchanged on both sides, so the diff fixes the mapped span's ends
-	ctxKept      float64 // the smaller share of either side of the claim's context that the diff kept
+	ctxKept      float64 // the smaller share of either side of the claim's context that the diff kept in place around the mapped span
+	displaced    float64 // the larger share of either side of the rest of the claim's sentence that the diff kept, but in another sentence
 	midStart     bool    // the claim starts inside a sentence
 	midEnd       bool    // the claim ends inside a sentence
 	sentPre      []rune  // folded: the claim's sentence before it (if midStart)
@@ -332,8 +333,8 @@ func (e *engine) setup(c Claim) (ci claimInfo, res Result, search bool) {
 		}
 		ci.ms, ci.me = e.tidy(e.snapWords(&ci, ci.ms, ci.me))
 		var hasContext bool
-		ci.ctxKept, hasContext = e.contextKept(ci.cs, ci.ce)
-		if slices.Equal(e.nw[ci.ms:ci.me], ci.quote) && ci.ctxKept >= DirectKept {
+		ci.ctxKept, ci.displaced, hasContext = e.contextKept(ci.cs, ci.ce, ci.ms, ci.me)
+		if slices.Equal(e.nw[ci.ms:ci.me], ci.quote) && ci.ctxKept >= DirectKept && ci.displaced == 0 {
 			return ci, e.result(c.ID, models.AnchorAnchored, ci.ms, ci.me, 1, "mapped through diff"), false
 		}
 		ci.pinned = ci.me > ci.ms && ci.ctxKept == 1 && hasContext
@@ -379,12 +380,21 @@ func dedupe(cands []candidate) []candidate {
 	return out
 }
 
-// contextKept is the smaller of the shares of the claim's prefix and
-// suffix in the old text (up to models.ContextRunes code points, or to the
-// nearest line break) that are unchanged text in the new one; hasText
-// says whether either side has any text (a whole paragraph has only line
-// breaks around it, which say nothing about where it went).
-func (e *engine) contextKept(cs, ce int) (kept float64, hasText bool) {
+// contextKept measures how much of the claim's context (old[cs:ce]'s
+// prefix and suffix, up to models.ContextRunes code points or to the
+// nearest line break) the diff kept in place around the mapped span
+// new[ms:me]. kept is the smaller of the shares of either side that are
+// unchanged text and, where they belong to the claim's sentence, are
+// still in the mapped span's sentence. displaced is the larger of the
+// shares of the rest of the claim's sentence, on either side, that are
+// unchanged text but in another sentence: the diff has then split the
+// claim's sentence, and aligned its words with a different one (the
+// sentence was reworded and a new one repeats the words: "Officials said
+// prices rose sharply in March" → "Traders said prices rose sharply on
+// Tuesday. Officials said costs climbed in March"). hasText says whether
+// either side has any text (a whole paragraph has only line breaks
+// around it, which say nothing about where it went).
+func (e *engine) contextKept(cs, ce, ms, me int) (kept, displaced float64, hasText bool) {
 	ps := cs
 	for ps > 0 && cs-ps < models.ContextRunes {
 		ps--
@@ -399,16 +409,21 @@ func (e *engine) contextKept(cs, ce int) (kept float64, hasText bool) {
 			break
 		}
 	}
-	kp, tp := e.keptText(ps, cs)
-	ks, ts := e.keptText(ce, pe)
-	return min(kp, ks), tp || ts
+	oss, ose := cs-len(sentenceBefore(e.old, cs)), ce+len(sentenceAfter(e.old, ce))
+	nss, nse := ms-len(sentenceBefore(e.nw, ms)), me+len(sentenceAfter(e.nw, me))
+	kp, dp, tp := e.keptText(ps, cs, oss, cs, nss, ms)
+	ks, ds, ts := e.keptText(ce, pe, ce, ose, me, nse)
+	return min(kp, ks), max(dp, ds), tp || ts
 }
 
-// keptText is the share of the non-space runes of old[s:e] that are
+// keptText is the share of the non-space runes of old[s:t] that are
 // unchanged text, 1 if there are none: the line break before a paragraph
 // stays a paragraph start when the paragraph before it is deleted, though
-// the diff may count that break as deleted.
-func (e *engine) keptText(s, t int) (float64, bool) {
+// the diff may count that break as deleted. Runes in old[a:b], the rest
+// of the claim's sentence, count only if they are kept within new[lo:hi],
+// the rest of the mapped span's sentence; displaced is the share of
+// old[a:b] kept elsewhere.
+func (e *engine) keptText(s, t, a, b, lo, hi int) (kept, displaced float64, hasText bool) {
 	for s < t && unicode.IsSpace(e.old[s]) {
 		s++
 	}
@@ -416,9 +431,17 @@ func (e *engine) keptText(s, t int) (float64, bool) {
 		t--
 	}
 	if t <= s {
-		return 1, false
+		return 1, 0, false
 	}
-	return e.diff.survival(s, t), true
+	a, b = max(a, s), min(b, t)
+	_, all := e.diff.keptWhere(s, t, 0, 0)
+	var away int
+	if b > a {
+		in, sent := e.diff.keptWhere(a, b, lo, hi)
+		away = sent - in
+		displaced = float64(away) / float64(b-a)
+	}
+	return float64(all-away) / float64(t-s), displaced, true
 }
 
 // snapWords adjusts the ends of a mapped span that fell into replaced
@@ -876,7 +899,9 @@ func (e *engine) score(ci *claimInfo, s, t int) (candidate, bool) {
 	}
 	var own float64
 	if c.exact && c.own == t-s {
-		own = OwnEvidence // the claim's own text, unchanged, by the diff
+		// The claim's own text, unchanged, by the diff; unless the diff
+		// split the claim's sentence to align it there.
+		own = OwnEvidence * (1 - ci.displaced)
 	}
 	identity := 1 - (1-c.ctx)*(1-c.near)*(1-c.move)*(1-own)
 	c.score = QuoteWeight*c.q + (1-QuoteWeight)*identity

@@ -438,3 +438,57 @@ func TestReanchorLargeInputs(t *testing.T) {
 		})
 	}
 }
+
+// TestReanchorRewordedBesideNewCopy: a short quote's sentence is
+// reworded while a new sentence with the same words is inserted nearby.
+// The diff may align the claim's words with the new sentence; the claim
+// must not be placed there. In the new texts ⟦…⟧ marks the reworded
+// sentence: the claim must be orphaned, or changed inside that sentence.
+// (Found by a handler test.)
+func TestReanchorRewordedBesideNewCopy(t *testing.T) {
+	const (
+		old     = "Officials said ⟦prices rose sharply⟧ in March.\n\nAnalysts expect a calm summer."
+		traders = "Traders said prices rose sharply on Tuesday after the storm."
+		rest    = "Analysts expect a calm summer."
+	)
+	tests := []struct{ name, old, new string }{
+		{"new paragraph before", old,
+			traders + "\n\n⟦Officials said costs climbed in March.⟧\n\n" + rest},
+		{"new paragraph after", old,
+			"⟦Officials said costs climbed in March.⟧\n\n" + traders + "\n\n" + rest},
+		{"new sentence before, same paragraph", old,
+			traders + " ⟦Officials said costs climbed in March.⟧\n\n" + rest},
+		{"new sentence after, same paragraph", old,
+			"⟦Officials said costs climbed in March.⟧ " + traders + "\n\n" + rest},
+		{"new sentence with look-alike context, same paragraph",
+			"Markets opened higher.\n\nLocal officials said ⟦prices rose sharply⟧ in March. Rents were flat.\n\n" + rest,
+			"Markets opened higher.\n\nLocal traders said prices rose sharply in May. ⟦Local officials said costs climbed in March.⟧ Rents were flat.\n\n" + rest},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			oldText, c := claimFrom(t, tt.old)
+			newText, rs, re, _ := unmark(tt.new)
+			got := Reanchor(oldText, newText, []Claim{c})[0]
+			checkInvariants(t, newText, got)
+			switch {
+			case got.State == orphaned:
+			case got.State == changed && got.Start >= rs && got.End <= re:
+			default:
+				t.Errorf("got %s %q at [%d,%d) (score %.2f, %s); want orphaned, or changed inside %q",
+					got.State, got.Quote, got.Start, got.End, got.Score, got.Reason, string([]rune(newText)[rs:re]))
+			}
+		})
+	}
+	// Controls: the claim's sentence itself is unchanged (moved or not), so
+	// the claim stays anchored in it, not in the new sentence.
+	runBehaviour(t, []behaviourCase{
+		{"control: moved below a new paragraph", old,
+			traders + "\n\nOfficials said ⟦prices rose sharply⟧ in March.\n\n" + rest, anchored},
+		{"control: new sentence before, same paragraph", old,
+			traders + " Officials said ⟦prices rose sharply⟧ in March.\n\n" + rest, anchored},
+		{"control: new sentence after, same paragraph", old,
+			"Officials said ⟦prices rose sharply⟧ in March. " + traders + "\n\n" + rest, anchored},
+		{"control: new paragraph after", old,
+			"Officials said ⟦prices rose sharply⟧ in March.\n\n" + traders + "\n\n" + rest, anchored},
+	})
+}

@@ -12,7 +12,7 @@ func TestZZRepro(t *testing.T) {
 	for _, b := range e.diff.blocks {
 		t.Logf("block o=%d n=%d l=%d %q | %q", b.o, b.n, b.l, string(o[b.o:b.o+b.l]), string(n[b.n:b.n+b.l]))
 	}
-	k, h := e.contextKept(c.Start, c.End)
+	k, dd, h := e.contextKept(c.Start, c.End, 13, 32); t.Log(dd)
 	t.Logf("kept %v %v", k, h)
 	got := Reanchor(oldText, nw, []Claim{c})[0]
 	t.Logf("%+v", got)

@@ -17,7 +17,6 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 	"gorm.io/gorm"
-
 )
 
 // A backup is JSON Lines (docs/backup.md):

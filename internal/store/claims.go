@@ -412,6 +412,7 @@ func (s *Store) applyReview(tx *gorm.DB, actor Actor, c *models.Claim, p ClaimPa
 				return models.Invalid("verdict", "A claim in review needs a verdict. Send it back to researching, with a reason, before clearing it.")
 			}
 			c.VerdictID = newID
+			c.VerdictBy = &actor.ID
 			proposal = true
 		}
 	}
@@ -419,9 +420,10 @@ func (s *Store) applyReview(tx *gorm.DB, actor Actor, c *models.Claim, p ClaimPa
 		field, label string
 		in           *string
 		cur          *string
+		by           **int64
 	}{
-		{"explanation", "explanation", p.Explanation, &c.Explanation},
-		{"rationale", "rationale", p.Rationale, &c.Rationale},
+		{"explanation", "explanation", p.Explanation, &c.Explanation, &c.ExplanationBy},
+		{"rationale", "rationale", p.Rationale, &c.Rationale, &c.RationaleBy},
 	}
 	for _, t := range texts {
 		if t.in == nil || strings.TrimSpace(*t.in) == *t.cur {
@@ -431,6 +433,7 @@ func (s *Store) applyReview(tx *gorm.DB, actor Actor, c *models.Claim, p ClaimPa
 			return models.Invalid(t.field, "This claim's verdict has been signed off. Send it back to researching, with a reason, before changing its %s.", t.label)
 		}
 		*t.cur = strings.TrimSpace(*t.in)
+		*t.by = &actor.ID
 		proposal = true
 	}
 	if proposal {
@@ -525,7 +528,7 @@ func claimColumns(c models.Claim) map[string]any {
 	return map[string]any{
 		"summary": c.Summary, "type": c.Type, "claimant_id": c.ClaimantID, "claimed_at": c.ClaimedAt, "notes": c.Notes,
 		"state": c.State, "verdict_id": c.VerdictID, "explanation": c.Explanation, "rationale": c.Rationale,
-		"proposed_by": c.ProposedBy, "assignee_id": c.AssigneeID, "due": c.Due, "review_round": c.ReviewRound,
+		"proposed_by": c.ProposedBy, "verdict_by": c.VerdictBy, "explanation_by": c.ExplanationBy, "rationale_by": c.RationaleBy, "assignee_id": c.AssigneeID, "due": c.Due, "review_round": c.ReviewRound,
 		"start_pos": c.Start, "end_pos": c.End, "quote": c.Quote, "prefix": c.Prefix, "suffix": c.Suffix,
 		"anchor_state": c.AnchorState, "anchor_revision": c.AnchorRevision, "previous_quote": c.PreviousQuote,
 		"version": c.Version, "updated_at": c.UpdatedAt,

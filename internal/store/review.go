@@ -114,8 +114,10 @@ func (s *Store) SignOff(ctx context.Context, actor Actor, claimID int64, d Decis
 		if c.State != models.StateInReview {
 			return models.Invalid("state", "This claim is not waiting for sign-off: it is %s. Verdicts are signed off while the claim is in review.", strings.ToLower(c.State.Label()))
 		}
-		if c.ProposedBy != nil && *c.ProposedBy == actor.ID {
-			return models.Invalid("approve", "You proposed this verdict, so someone else must sign it off.")
+		for _, by := range []*int64{c.ProposedBy, c.VerdictBy, c.ExplanationBy, c.RationaleBy} {
+			if by != nil && *by == actor.ID {
+				return models.Invalid("approve", "You proposed or wrote part of this verdict, so someone else must sign it off.")
+			}
 		}
 		var n int64
 		if err := tx.Model(&Approval{}).Where("claim_id = ? AND round = ? AND user_id = ?", c.ID, c.ReviewRound, actor.ID).Count(&n).Error; err != nil {
@@ -499,6 +501,7 @@ func (s *Store) Queue(ctx context.Context, u models.User, limit int) (Queue, err
 		return s.conn(ctx).Model(&models.Claim{}).
 			Where("claims.deleted_at IS NULL AND claims.state = ?", models.StateInReview).
 			Where("(claims.proposed_by IS NULL OR claims.proposed_by <> ?)", u.ID).
+			Where("(claims.verdict_by IS NULL OR claims.verdict_by <> ?) AND (claims.explanation_by IS NULL OR claims.explanation_by <> ?) AND (claims.rationale_by IS NULL OR claims.rationale_by <> ?)", u.ID, u.ID, u.ID).
 			Where("NOT EXISTS (SELECT 1 FROM approvals WHERE approvals.claim_id = claims.id AND approvals.round = claims.review_round AND approvals.user_id = ?)", u.ID)
 	}
 	if err := waiting().Count(&n).Error; err != nil {

@@ -591,3 +591,24 @@ func TestHistoryIsAppendOnlyAndTamperEvident(t *testing.T) {
 		t.Fatalf("after tampering: %+v, %v", r, err)
 	}
 }
+
+// Whoever wrote any part of the proposed verdict may not sign it off, even
+// when someone else changed another part after them.
+func TestSignOffRefusesEveryAuthorOfTheVerdict(t *testing.T) {
+	f := newRvFixture(t)
+	d := f.propose(f.a, f.one.ID)
+	d = f.mustPatch(f.b, d.ID, store.ClaimPatch{Rationale: rvStr("The Mueller indictments name the units involved.")})
+	if d.ProposedBy == nil || *d.ProposedBy != f.b.ID {
+		t.Fatalf("proposer after B's edit = %v, want B", d.ProposedBy)
+	}
+	for _, u := range []models.User{f.a, f.b} {
+		if _, err := f.s.SignOff(f.ctx, store.ActorOf(u), d.ID, store.Decision{Approve: true, Version: d.Version}); rvField(err) != "approve" {
+			t.Fatalf("%s signing off a verdict they helped write: err = %v, want a message on approve", u.Name, err)
+		}
+	}
+	c := storetest.User(t, f.s, models.RoleFactChecker)
+	r, err := f.s.SignOff(f.ctx, store.ActorOf(c), d.ID, store.Decision{Approve: true, Version: d.Version})
+	if err != nil || r.Claim.State != models.StateApproved {
+		t.Fatalf("a third fact-checker: %v, state %s", err, r.Claim.State)
+	}
+}
