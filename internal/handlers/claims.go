@@ -402,20 +402,44 @@ func toClaimJSON(d models.ClaimDetail) claimJSON {
 	return j
 }
 
-// flexRef accepts a JSON number or string (an id or a name).
-type flexRef struct{ s *string }
+// flexRef accepts a JSON number or string (an id or a name), or, for a
+// claimant, an object {"id"} or {"name", "kind"}.
+type flexRef struct {
+	s    *string
+	kind *string
+}
 
 func (f *flexRef) UnmarshalJSON(b []byte) error {
-	if string(b) == "null" {
+	switch {
+	case string(b) == "null":
 		f.s = str("")
 		return nil
-	}
-	if len(b) > 0 && b[0] == '"' {
+	case len(b) > 0 && b[0] == '"':
 		var s string
 		if err := jsonUnmarshal(b, &s); err != nil {
 			return err
 		}
 		f.s = &s
+		return nil
+	case len(b) > 0 && b[0] == '{':
+		var o struct {
+			ID   *int64  `json:"id"`
+			Name *string `json:"name"`
+			Kind *string `json:"kind"`
+		}
+		if err := jsonUnmarshal(b, &o); err != nil {
+			return err
+		}
+		switch {
+		case o.ID != nil:
+			s := strconv.FormatInt(*o.ID, 10)
+			f.s = &s
+		case o.Name != nil:
+			f.s = o.Name
+		default:
+			f.s = str("")
+		}
+		f.kind = o.Kind
 		return nil
 	}
 	var n int64
@@ -471,7 +495,7 @@ func (h *handler) apiCreateClaim(c echo.Context) error {
 	}
 	n.Input = models.ClaimInput{Summary: r.Summary, Type: r.Type, ClaimedAt: r.ClaimedAt, Notes: r.Notes}
 	if r.Claimant != nil {
-		n.Input.Claimant = r.Claimant.s
+		n.Input.Claimant, n.Input.ClaimantKind = r.Claimant.s, r.Claimant.kind
 	}
 	d, err := h.store.CreateClaim(ctx, actor(c), n)
 	if err != nil {
@@ -541,7 +565,7 @@ func (h *handler) apiUpdateClaim(c echo.Context) error {
 		State:   r.State, Explanation: r.Explanation, Rationale: r.Rationale, Due: r.Due, Reason: deref(r.Reason),
 	}
 	if r.Claimant != nil {
-		p.Content.Claimant = r.Claimant.s
+		p.Content.Claimant, p.Content.ClaimantKind = r.Claimant.s, r.Claimant.kind
 	}
 	if r.Verdict != nil {
 		p.Verdict = r.Verdict.s

@@ -242,3 +242,27 @@ func TestEditClaimInThePageShowsConflict(t *testing.T) {
 		t.Fatalf("second edit: %d\n%s", res.StatusCode, between(res.Body, "<main", "</main>"))
 	}
 }
+
+func TestClaimantGivenAsAnObject(t *testing.T) {
+	a := newApp(t)
+	c := a.apiClient(models.RoleEditor)
+	id, _ := createArticle(t, c, wireReport)
+	path := "/api/v1/articles/" + itoa(id) + "/claims"
+	code, cl, _ := c.call("POST", path, map[string]any{"quote": "Nobody expected it.", "claimant": map[string]any{"name": "The Wire agency", "kind": "organization"}})
+	if code != http.StatusCreated {
+		t.Fatalf("create: %d %v", code, cl)
+	}
+	ref := cl["claimant"].(map[string]any)
+	code, got, _ := c.call("GET", "/api/v1/claimants/"+itoa(int64(num(ref, "id"))), nil)
+	if code != 200 || got["kind"] != "organization" || got["name"] != "The Wire agency" {
+		t.Fatalf("claimant: %d %v", code, got)
+	}
+	code, cl2, _ := c.call("POST", path, map[string]any{"quote": "Emissions fell 4.2% last year", "claimant": map[string]any{"id": num(ref, "id")}})
+	if code != http.StatusCreated || num(cl2["claimant"].(map[string]any), "id") != num(ref, "id") {
+		t.Fatalf("claimant by id object: %d %v", code, cl2)
+	}
+	code, body, _ := c.call("POST", path, map[string]any{"quote": "the largest single commitment", "claimant": map[string]any{"name": "X", "kind": "robot"}})
+	if code != 422 || fields(body)["claimant"] == nil {
+		t.Fatalf("bad kind: %d %v", code, body)
+	}
+}

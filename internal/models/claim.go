@@ -174,11 +174,14 @@ func (c Claim) ETag() string { return fmt.Sprintf(`"claim-%d-v%d"`, c.ID, c.Vers
 // ClaimInput is the editable content of a claim, as a person or script gives it.
 // Nil pointers mean "not given".
 type ClaimInput struct {
-	Summary   *string
-	Type      *string
-	Claimant  *string // a claimant's id or name; "" clears it
-	ClaimedAt *string
-	Notes     *string
+	Summary  *string
+	Type     *string
+	Claimant *string // a claimant's id or name; "" clears it
+	// ClaimantKind is the kind (person or organization) of a claimant that
+	// Claimant names and that does not exist yet; person when not given.
+	ClaimantKind *string
+	ClaimedAt    *string
+	Notes        *string
 }
 
 // Validate checks the fields that are present.
@@ -199,6 +202,9 @@ func (in ClaimInput) Validate() ValidationError {
 	}
 	if in.Notes != nil && len([]rune(*in.Notes)) > MaxNotesRunes {
 		v.Add("notes", "Keep notes under 10,000 characters.")
+	}
+	if in.ClaimantKind != nil && *in.ClaimantKind != KindPerson && *in.ClaimantKind != KindOrganization {
+		v.Add("claimant", "A claimant's kind is \"person\" or \"organization\".")
 	}
 	if in.Claimant != nil && len([]rune(*in.Claimant)) > 200 {
 		v.Add("claimant", "Keep the claimant's name under 200 characters.")

@@ -801,6 +801,46 @@ var edits = []edit{
 		}
 		return e.m, e.m[:i-1] + "\n\n" + e.m[i:], true
 	}},
+	{"reworded, phrase in a new sentence before", rewordedBesideCopy("before")},
+	{"reworded, phrase in a new sentence after", rewordedBesideCopy("after")},
+	{"reworded, phrase in a new paragraph before", rewordedBesideCopy("paragraph before")},
+	{"reworded, phrase in a new paragraph after", rewordedBesideCopy("paragraph after")},
+}
+
+// rewordedPhrase replaces a claim inside its sentence in
+// rewordedBesideCopy: words unrelated to any quote.
+const rewordedPhrase = "a figure nobody would confirm"
+
+// rewordedBesideCopy rewords the claim's sentence (the claim, a phrase
+// inside it, is replaced by unrelated words, so it is gone) and inserts a
+// new sentence that repeats the claim's words with other context: next
+// to the claim's sentence (where is "before" or "after") or as a
+// paragraph of its own before or after the claim's paragraph. The diff
+// may align the claim's words with the new sentence, which shares them;
+// the claim must be orphaned. Whole-sentence claims are skipped: for them
+// the new sentence would be a copy.
+func rewordedBesideCopy(where string) func(e *editEnv) (string, string, bool) {
+	return func(e *editEnv) (string, string, bool) {
+		if unmarked(e.sent) == e.quote {
+			return "", "", false
+		}
+		newSent := "Traders said " + e.quote + " on Tuesday after the storm."
+		reworded := strings.Replace(e.sent, open+e.quote+shut, rewordedPhrase, 1)
+		i := e.sentAt()
+		j := i + len(e.sent)
+		switch where {
+		case "before":
+			return e.m, e.m[:i] + newSent + " " + reworded + e.m[j:], true
+		case "after":
+			return e.m, e.m[:i] + reworded + " " + newSent + e.m[j:], true
+		}
+		ps, ci := e.paras()
+		ps[ci] = strings.Replace(ps[ci], e.sent, reworded, 1)
+		if where == "paragraph after" {
+			ci++
+		}
+		return e.m, join(slices.Insert(ps, ci, newSent)), true
+	}
 }
 
 func unmarked(s string) string {

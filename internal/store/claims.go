@@ -46,7 +46,7 @@ func (s *Store) CreateClaim(ctx context.Context, actor Actor, n NewClaim) (model
 			return &models.ConflictError{Message: fmt.Sprintf("The article was revised (now revision %d) while you were marking. Select the text again.", a.Revision)}
 		}
 		if n.Input.Claimant != nil {
-			id, err := s.resolveClaimant(tx, actor, *n.Input.Claimant)
+			id, err := s.resolveClaimant(tx, actor, *n.Input.Claimant, n.Input.ClaimantKind)
 			if err != nil {
 				return err
 			}
@@ -97,7 +97,7 @@ func applyContent(c *models.Claim, in models.ClaimInput) {
 
 // resolveClaimant finds a claimant by id or (case-insensitive) name, and
 // creates a person of that name when there is none. "" means no claimant.
-func (s *Store) resolveClaimant(tx *gorm.DB, actor Actor, ref string) (*int64, error) {
+func (s *Store) resolveClaimant(tx *gorm.DB, actor Actor, ref string, kind *string) (*int64, error) {
 	ref = strings.TrimSpace(ref)
 	if ref == "" {
 		return nil, nil
@@ -120,10 +120,13 @@ func (s *Store) resolveClaimant(tx *gorm.DB, actor Actor, ref string) (*int64, e
 		return &cl.ID, nil
 	}
 	cl = models.Claimant{Name: ref, Kind: models.KindPerson, SameAs: []string{}}
+	if kind != nil {
+		cl.Kind = *kind
+	}
 	if err := tx.Create(&cl).Error; err != nil {
 		return nil, writeErr(err, "claimant")
 	}
-	if err := s.appendHistory(tx, actor, models.HistoryEntry{EntityType: "claimant", EntityID: cl.ID, Action: "created"}, Changes{"name": {nil, cl.Name}}); err != nil {
+	if err := s.appendHistory(tx, actor, models.HistoryEntry{EntityType: "claimant", EntityID: cl.ID, Action: "created"}, Changes{"name": {nil, cl.Name}, "kind": {nil, cl.Kind}}); err != nil {
 		return nil, err
 	}
 	return &cl.ID, nil
@@ -328,7 +331,7 @@ func (s *Store) UpdateClaim(ctx context.Context, actor Actor, id int64, p ClaimP
 		old := c
 		applyContent(&c, p.Content)
 		if p.Content.Claimant != nil {
-			cid, err := s.resolveClaimant(tx, actor, *p.Content.Claimant)
+			cid, err := s.resolveClaimant(tx, actor, *p.Content.Claimant, p.Content.ClaimantKind)
 			if err != nil {
 				return err
 			}
