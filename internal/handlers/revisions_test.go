@@ -136,6 +136,26 @@ func TestRevisionBadInput(t *testing.T) {
 	}
 }
 
+func TestRevisionDuplicateQuoteNeverMovesToTheWrongOne(t *testing.T) {
+	a := newApp(t)
+	c := a.apiClient(models.RoleEditor)
+	id, _ := createArticle(t, c, "Officials said prices rose sharply in March.\n\nAnalysts expect a calm summer.")
+	claim := markQuote(t, c, id, "prices rose sharply")
+	// The original sentence is reworded while the same words now appear in a new, unrelated paragraph.
+	newText := "Traders said prices rose sharply on Tuesday after the storm.\n\nOfficials said costs climbed in March.\n\nAnalysts expect a calm summer."
+	if code, body, _ := c.call("PUT", "/api/v1/articles/"+itoa(id)+"/text", map[string]any{"text": newText}); code != 200 {
+		t.Fatalf("PUT: %d %v", code, body)
+	}
+	cl := getClaim(t, c, claim)
+	state := cl["anchor"].(map[string]any)["state"]
+	if state == "anchored" {
+		t.Fatalf("claim anchored to the look-alike in another sentence: %v", cl)
+	}
+	if state == "changed" && num(cl, "start") < strings.Index(newText, "Officials") {
+		t.Fatalf("changed claim placed in the wrong paragraph: %v", cl)
+	}
+}
+
 func TestRevisionMovedAndRewordedIsNeverAnchoredElsewhere(t *testing.T) {
 	a := newApp(t)
 	c := a.apiClient(models.RoleEditor)

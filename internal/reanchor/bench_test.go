@@ -148,4 +148,3 @@ func BenchmarkDiff(b *testing.B) {
 		computeDiff(or, nr)
 	}
 }
-

@@ -79,6 +79,32 @@ func TestDiffSlidesToSentences(t *testing.T) {
 	}
 }
 
+// TestDiffRefinesOnlySimilarWords: a one-word substitution is refined to
+// code points only when the words are similar; the letters that
+// unrelated words share are not kept text.
+func TestDiffRefinesOnlySimilarWords(t *testing.T) {
+	tests := []struct {
+		old, new, word string
+		want           float64 // survival of word
+	}{
+		{"They met John Smith on Monday.", "They met John Smyth on Monday.", "Smith", 0.8},
+		{"Police said twelve people were hurt.", "Police said eleven people were hurt.", "twelve", 4.0 / 6},
+		{"Officials said prices rose.", "Traders said prices rose.", "Officials", 0},
+		{"Police said prices rose.", "Police said costs rose.", "prices", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.word, func(t *testing.T) {
+			old, nw := []rune(tt.old), []rune(tt.new)
+			d := computeDiff(old, nw)
+			checkBlocks(t, d, old, nw)
+			s := len([]rune(tt.old[:strings.Index(tt.old, tt.word)]))
+			if got := d.survival(s, s+len([]rune(tt.word))); got != tt.want {
+				t.Errorf("survival of %q = %.2f, want %.2f", tt.word, got, tt.want)
+			}
+		})
+	}
+}
+
 func TestDiffRandomEditsKeepBlocksValid(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 3))
 	words := strings.Fields("the police said twelve people were hurt in the attack on monday officials critics plan cost")

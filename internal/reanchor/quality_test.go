@@ -801,6 +801,13 @@ var edits = []edit{
 		}
 		return e.m, e.m[:i-1] + "\n\n" + e.m[i:], true
 	}},
+	{"sentence split after the claim", func(e *editEnv) (string, string, bool) {
+		i := strings.Index(e.m, shut) + len(shut)
+		if unmarked(e.sent) == e.quote || !strings.HasPrefix(e.m[i:], " ") || !strings.Contains(e.sent, shut+" ") {
+			return "", "", false
+		}
+		return e.m, e.m[:i] + ". Separately," + e.m[i:], true
+	}},
 	{"reworded, phrase in a new sentence before", rewordedBesideCopy("before")},
 	{"reworded, phrase in a new sentence after", rewordedBesideCopy("after")},
 	{"reworded, phrase in a new paragraph before", rewordedBesideCopy("paragraph before")},

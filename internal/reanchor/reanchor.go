@@ -11,8 +11,11 @@
 //
 //  1. Map the claim's start and end through a diff of the old and new text
 //     (code points; paragraphs first, then words; see diff.go). If the
-//     mapped span holds the quote and the claim's context around it
-//     survived, the claim is anchored there.
+//     mapped span holds the quote and the claim's context survived around
+//     it (the rest of the claim's sentence still in the same sentence),
+//     the claim is anchored there. If the diff split the claim's sentence
+//     to align the claim with another one, the mapped position counts
+//     for nothing.
 //  2. Otherwise collect candidates: the mapped span, every occurrence of
 //     the quote (after folding case, whitespace, quote marks, dashes and
 //     accents), and approximate matches found through an n-gram index of
@@ -226,7 +229,7 @@ type claimInfo struct {
 	ms, me       int     // diff-mapped span in the new text (if located)
 	pinned       bool    // the claim's context is unchanged on both sides, so the diff fixes the mapped span's ends
 	ctxKept      float64 // the smaller share of either side of the claim's context that the diff kept in place around the mapped span
-	displaced    float64 // the larger share of either side of the rest of the claim's sentence that the diff kept, but in another sentence
+	split        bool    // the diff split the claim's sentence to align the claim with another one, so the mapped span is no evidence
 	midStart     bool    // the claim starts inside a sentence
 	midEnd       bool    // the claim ends inside a sentence
 	sentPre      []rune  // folded: the claim's sentence before it (if midStart)
@@ -333,8 +336,8 @@ func (e *engine) setup(c Claim) (ci claimInfo, res Result, search bool) {
 		}
 		ci.ms, ci.me = e.tidy(e.snapWords(&ci, ci.ms, ci.me))
 		var hasContext bool
-		ci.ctxKept, ci.displaced, hasContext = e.contextKept(ci.cs, ci.ce, ci.ms, ci.me)
-		if slices.Equal(e.nw[ci.ms:ci.me], ci.quote) && ci.ctxKept >= DirectKept && ci.displaced == 0 {
+		ci.ctxKept, ci.split, hasContext = e.contextKept(ci.cs, ci.ce, ci.ms, ci.me)
+		if slices.Equal(e.nw[ci.ms:ci.me], ci.quote) && ci.ctxKept >= DirectKept && !ci.split {
 			return ci, e.result(c.ID, models.AnchorAnchored, ci.ms, ci.me, 1, "mapped through diff"), false
 		}
 		ci.pinned = ci.me > ci.ms && ci.ctxKept == 1 && hasContext
@@ -383,18 +386,22 @@ func dedupe(cands []candidate) []candidate {
 // contextKept measures how much of the claim's context (old[cs:ce]'s
 // prefix and suffix, up to models.ContextRunes code points or to the
 // nearest line break) the diff kept in place around the mapped span
-// new[ms:me]. kept is the smaller of the shares of either side that are
+// new[ms:me]: kept is the smaller of the shares of either side that are
 // unchanged text and, where they belong to the claim's sentence, are
-// still in the mapped span's sentence. displaced is the larger of the
-// shares of the rest of the claim's sentence, on either side, that are
-// unchanged text but in another sentence: the diff has then split the
-// claim's sentence, and aligned its words with a different one (the
-// sentence was reworded and a new one repeats the words: "Officials said
-// prices rose sharply in March" → "Traders said prices rose sharply on
-// Tuesday. Officials said costs climbed in March"). hasText says whether
-// either side has any text (a whole paragraph has only line breaks
-// around it, which say nothing about where it went).
-func (e *engine) contextKept(cs, ce, ms, me int) (kept, displaced float64, hasText bool) {
+// still in the sentence (or sentences) of the mapped span. hasText says
+// whether either side has any text (a whole paragraph has only line
+// breaks around it, which say nothing about where it went).
+//
+// split reports that the diff kept some of the rest of the claim's
+// sentence on one side, but in another sentence, while the other side's
+// context is not all kept in place. The diff has then split the claim's
+// sentence and aligned the claim's words with a different one: the
+// sentence was reworded and a new sentence repeats the words ("Officials
+// said prices rose sharply in March" → "Traders said prices rose sharply
+// on Tuesday. Officials said costs climbed in March"). When the other
+// side is intact, the sentence was split next to the claim ("Officials
+// said prices rose sharply. In March, …"), and that side pins it.
+func (e *engine) contextKept(cs, ce, ms, me int) (kept float64, split, hasText bool) {
 	ps := cs
 	for ps > 0 && cs-ps < models.ContextRunes {
 		ps--
@@ -411,9 +418,9 @@ func (e *engine) contextKept(cs, ce, ms, me int) (kept, displaced float64, hasTe
 	}
 	oss, ose := cs-len(sentenceBefore(e.old, cs)), ce+len(sentenceAfter(e.old, ce))
 	nss, nse := ms-len(sentenceBefore(e.nw, ms)), me+len(sentenceAfter(e.nw, me))
-	kp, dp, tp := e.keptText(ps, cs, oss, cs, nss, ms)
-	ks, ds, ts := e.keptText(ce, pe, ce, ose, me, nse)
-	return min(kp, ks), max(dp, ds), tp || ts
+	kp, dp, tp := e.keptText(ps, cs, oss, cs, nss, nse)
+	ks, ds, ts := e.keptText(ce, pe, ce, ose, nss, nse)
+	return min(kp, ks), (dp && ks < 1) || (ds && kp < 1), tp || ts
 }
 
 // keptText is the share of the non-space runes of old[s:t] that are
@@ -421,9 +428,9 @@ func (e *engine) contextKept(cs, ce, ms, me int) (kept, displaced float64, hasTe
 // stays a paragraph start when the paragraph before it is deleted, though
 // the diff may count that break as deleted. Runes in old[a:b], the rest
 // of the claim's sentence, count only if they are kept within new[lo:hi],
-// the rest of the mapped span's sentence; displaced is the share of
-// old[a:b] kept elsewhere.
-func (e *engine) keptText(s, t, a, b, lo, hi int) (kept, displaced float64, hasText bool) {
+// the mapped span's sentence; displaced says that some are kept
+// elsewhere.
+func (e *engine) keptText(s, t, a, b, lo, hi int) (kept float64, displaced, hasText bool) {
 	for s < t && unicode.IsSpace(e.old[s]) {
 		s++
 	}
@@ -431,17 +438,15 @@ func (e *engine) keptText(s, t, a, b, lo, hi int) (kept, displaced float64, hasT
 		t--
 	}
 	if t <= s {
-		return 1, 0, false
+		return 1, false, false
 	}
-	a, b = max(a, s), min(b, t)
 	_, all := e.diff.keptWhere(s, t, 0, 0)
 	var away int
-	if b > a {
+	if a, b = max(a, s), min(b, t); b > a {
 		in, sent := e.diff.keptWhere(a, b, lo, hi)
 		away = sent - in
-		displaced = float64(away) / float64(b-a)
 	}
-	return float64(all-away) / float64(t-s), displaced, true
+	return float64(all-away) / float64(t-s), away > 0, true
 }
 
 // snapWords adjusts the ends of a mapped span that fell into replaced
@@ -883,6 +888,9 @@ func (e *engine) score(ci *claimInfo, s, t int) (candidate, bool) {
 			c.near = 1 - 1.0/NearRunes // touching, not overlapping
 		}
 		c.near *= NearEvidence * ci.ctxKept
+		if ci.split {
+			c.near = 0 // the diff split the claim's sentence: the mapped position is no evidence
+		}
 	}
 	m := len(ci.quote)
 	if c.exact && m >= MinMoveRunes {
@@ -898,10 +906,8 @@ func (e *engine) score(ci *claimInfo, s, t int) (candidate, bool) {
 		}
 	}
 	var own float64
-	if c.exact && c.own == t-s {
-		// The claim's own text, unchanged, by the diff; unless the diff
-		// split the claim's sentence to align it there.
-		own = OwnEvidence * (1 - ci.displaced)
+	if c.exact && c.own == t-s && !ci.split {
+		own = OwnEvidence // the claim's own text, unchanged, by the diff
 	}
 	identity := 1 - (1-c.ctx)*(1-c.near)*(1-c.move)*(1-own)
 	c.score = QuoteWeight*c.q + (1-QuoteWeight)*identity

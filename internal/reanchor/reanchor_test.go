@@ -490,5 +490,11 @@ func TestReanchorRewordedBesideNewCopy(t *testing.T) {
 			"Officials said ⟦prices rose sharply⟧ in March. " + traders + "\n\n" + rest, anchored},
 		{"control: new paragraph after", old,
 			"Officials said ⟦prices rose sharply⟧ in March.\n\n" + traders + "\n\n" + rest, anchored},
+		// The sentence is split right after the claim: the rest of it
+		// moves to another sentence, but the side before it is intact and
+		// pins the claim.
+		{"control: sentence split after the claim",
+			"Markets opened higher. Officials said ⟦prices rose sharply⟧ in March.\n\n" + rest,
+			"Markets opened higher. Officials said ⟦prices rose sharply⟧. In March, costs rose.\n\n" + rest, anchored},
 	})
 }
