@@ -61,18 +61,23 @@ func (s *Store) Articles(ctx context.Context, q ArticleQuery) (ArticlePage, erro
 	if q.PerPage <= 0 || q.PerPage > 100 {
 		q.PerPage = 25
 	}
-	db := s.conn(ctx).Model(&models.Article{}).
-		Select("id, title, outlet, byline, published_at, language, revision, created_at").
-		Where("deleted_at IS NULL")
-	db = s.dialect.articleSearch(db, q.Q)
+	// Page through ids first (the covering index articles_live_id, or the
+	// full-text index), then read only the page's rows: skipped rows and
+	// non-matching rows are never read from the table, whose text columns
+	// are large.
+	ids := s.conn(ctx).Model(&models.Article{}).Select("id").Where("deleted_at IS NULL")
+	ids = s.dialect.articleSearch(ids, q.Q)
 	if q.From != nil {
-		db = db.Where("published_at >= ?", *q.From)
+		ids = ids.Where("published_at >= ?", *q.From)
 	}
 	if q.To != nil {
-		db = db.Where("published_at <= ?", *q.To)
+		ids = ids.Where("published_at <= ?", *q.To)
 	}
+	ids = ids.Order("id DESC").Offset((q.Page - 1) * q.PerPage).Limit(q.PerPage + 1)
 	var rows []models.ArticleSummary
-	if err := db.Order("id DESC").Offset((q.Page - 1) * q.PerPage).Limit(q.PerPage + 1).Find(&rows).Error; err != nil {
+	if err := s.conn(ctx).Model(&models.Article{}).
+		Select("id, title, outlet, byline, published_at, language, revision, created_at").
+		Where("id IN (?)", ids).Order("id DESC").Find(&rows).Error; err != nil {
 		return ArticlePage{}, fmt.Errorf("store: articles: %w", err)
 	}
 	p := ArticlePage{Page: q.Page, PerPage: q.PerPage}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -173,6 +174,7 @@ func (s *Store) details(ctx context.Context, cs []models.Claim) ([]models.ClaimD
 		articleIDs = append(articleIDs, c.ArticleID)
 		claimIDs = append(claimIDs, c.ID)
 	}
+	claimantIDs, userIDs, articleIDs = uniqueIDs(claimantIDs), uniqueIDs(userIDs), uniqueIDs(articleIDs)
 	claimants := map[int64]*models.Claimant{}
 	if len(claimantIDs) > 0 {
 		var rows []models.Claimant
@@ -242,6 +244,12 @@ func (s *Store) details(ctx context.Context, cs []models.Claim) ([]models.ClaimD
 		out[i] = d
 	}
 	return out, nil
+}
+
+// uniqueIDs sorts ids and drops repeats, for IN lists.
+func uniqueIDs(ids []int64) []int64 {
+	slices.Sort(ids)
+	return slices.Compact(ids)
 }
 
 // Verdicts returns the verdict scale in order.
