@@ -36,9 +36,10 @@ const seedGenerator = 2
 // seedSetting is the settings key under which Seed records what it made.
 const seedSetting = "bench_seed"
 
-// Batch sizes: rows per INSERT (kept under SQLite's 32,766 bound
-// parameters and PostgreSQL's 65,535) and articles per transaction.
+// Batch sizes: rows per INSERT, at most seedMaxParams bound parameters
+// (SQLite allows 32,766, PostgreSQL 65,535), and articles per transaction.
 const (
+	seedMaxParams     = 30000
 	seedArticleBatch  = 200
 	seedClaimBatch    = 1000
 	seedSmallBatch    = 2000
@@ -176,6 +177,7 @@ type seedInsert struct {
 
 func newSeedInsert(tx *gorm.DB, table string, cols []string, maxRows int, returning bool) *seedInsert {
 	row := "(" + strings.TrimSuffix(strings.Repeat("?,", len(cols)), ",") + ")"
+	maxRows = max(1, min(maxRows, seedMaxParams/len(cols)))
 	return &seedInsert{tx: tx, head: "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ",
 		row: row, cols: len(cols), max: maxRows, returning: returning}
 }
@@ -348,11 +350,11 @@ func (g *seedGen) insertClaimants(tx *gorm.DB, n int) ([]int64, error) {
 			}
 			kind, title, affiliation = string(models.KindPerson), g.pick(seedTitles), g.pick(seedParties)
 		}
+		if i > 50*n+10000 {
+			return nil, fmt.Errorf("cannot make %d distinct claimant names", n)
+		}
 		key := strings.ToLower(name)
-		if seen[key] || i > 50*n+10000 {
-			if i > 50*n+10000 {
-				return nil, fmt.Errorf("cannot make %d distinct claimant names", n)
-			}
+		if seen[key] {
 			continue
 		}
 		seen[key] = true
@@ -452,7 +454,7 @@ func (g *seedGen) insertArticles(tx *gorm.DB, from, to int, counts []int, res *S
 	cb := newSeedInsert(tx, "claims", []string{"article_id", "start_pos", "end_pos", "quote", "prefix", "suffix", "summary",
 		"type", "claimant_id", "claimed_at", "notes", "state", "verdict_id", "explanation", "rationale", "proposed_by",
 		"assignee_id", "due", "anchor_state", "anchor_revision", "version", "review_round", "created_by", "created_at",
-		"updated_at", "deleted_at", "approved_at", "claimed_place"}, seedClaimBatch, true)
+		"updated_at", "deleted_at", "approved_at", "claimed_place", "verdict_by", "explanation_by", "rationale_by"}, seedClaimBatch, true)
 	var evidenceFor []int // per claim written: how many evidence rows it gets
 	for k, a := range arts {
 		if n := counts[from+k]; n > 0 {
@@ -688,7 +690,7 @@ func (g *seedGen) claims(cb *seedInsert, id int64, a seedArticle, n int, big boo
 		typ := seedPickType(g.r.IntN(100))
 		if err := cb.add(id, start, end, quote, prefix, suffix, summary, string(typ), claimant, claimedAt, "", string(state),
 			verdict, explanation, rationale, proposed, assignee, due, anchorState, 1, version, round, g.o.Author,
-			created, updated, deleted, approved, place); err != nil {
+			created, updated, deleted, approved, place, proposed, proposed, proposed); err != nil {
 			return evidenceFor, err
 		}
 		m := 0

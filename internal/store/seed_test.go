@@ -6,7 +6,10 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/claimdesk/claimdesk/internal/anchor"
+	"github.com/claimdesk/claimdesk/internal/ingest"
 	"github.com/claimdesk/claimdesk/internal/models"
 	"github.com/claimdesk/claimdesk/internal/store"
 	"github.com/claimdesk/claimdesk/internal/store/storetest"
@@ -96,7 +99,7 @@ func TestSeed(t *testing.T) {
 		if sum.ClaimCount < 70 && (size < 2000 || size > 8600) {
 			t.Errorf("article %d is %d bytes, want 2–8 kB", a.ID, size)
 		}
-		if !utf8.ValidString(a.Text) || strings.Contains(a.Text, "\n\n\n") || a.Title == "" || a.Outlet == "" || a.Byline == "" {
+		if !utf8.ValidString(a.Text) || !norm.NFC.IsNormalString(a.Text) || ingest.Canonical(a.Text) != a.Text || strings.Contains(a.Text, "\n\n\n") || a.Title == "" || a.Outlet == "" || a.Byline == "" {
 			t.Errorf("article %d: bad text or metadata: %q by %q in %q", a.ID, a.Title, a.Byline, a.Outlet)
 		}
 		rev, err := s.Revision(ctx, a.ID, 1)
@@ -122,6 +125,9 @@ func TestSeed(t *testing.T) {
 				t.Errorf("claim %d in state %s with verdict %v", c.ID, c.State, c.Verdict)
 			}
 			if hasVerdict {
+				if c.ProposedBy == nil || *c.ProposedBy != author.ID || c.VerdictBy == nil || *c.VerdictBy != author.ID || c.ExplanationBy == nil {
+					t.Errorf("claim %d: verdict without its proposer and authors", c.ID)
+				}
 				verdicts[c.Verdict.Label]++
 				if c.EvidenceCount < 1 || c.EvidenceCount > 2 {
 					t.Errorf("claim %d with a verdict has %d evidence links, want 1–2", c.ID, c.EvidenceCount)

@@ -1,0 +1,4 @@
+-- Found by cmd/loadtest (docs/benchmarks.md). PostgreSQL's 0006 adds a
+-- partial index of live article ids for paging the article list; SQLite
+-- already pages through articles_live_id (deleted_at, id) with a covering
+-- index scan and ignores such an index, so it needs nothing here.
