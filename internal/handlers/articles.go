@@ -206,7 +206,7 @@ func (h *handler) renderArticle(c echo.Context, id int64, status int, form views
 	if err != nil {
 		return err
 	}
-	claims, err := h.store.ArticleClaims(ctx, id)
+	claims, err := h.store.ArticleReadingClaims(ctx, id)
 	if err != nil {
 		return err
 	}

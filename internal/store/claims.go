@@ -156,6 +156,24 @@ func (s *Store) ArticleClaims(ctx context.Context, articleID int64) ([]models.Cl
 	return s.details(ctx, cs)
 }
 
+// readingColumns are the claim columns the reading page and its side
+// list show; ArticleReadingClaims reads only these (a 500-claim article
+// decodes far less).
+var readingColumns = []string{"id", "article_id", "start_pos", "end_pos", "quote", "summary", "type", "claimant_id",
+	"state", "verdict_id", "assignee_id", "anchor_state", "anchor_revision", "previous_quote", "version", "created_at", "updated_at"}
+
+// ArticleReadingClaims is ArticleClaims for the reading page: the same
+// claims in the same order, without the long fields (notes, rationale,
+// explanation, context) that the page does not show.
+func (s *Store) ArticleReadingClaims(ctx context.Context, articleID int64) ([]models.ClaimDetail, error) {
+	var cs []models.Claim
+	if err := s.conn(ctx).Select(readingColumns).Where("article_id = ? AND deleted_at IS NULL", articleID).
+		Order("start_pos, end_pos DESC, id").Limit(10000).Find(&cs).Error; err != nil {
+		return nil, fmt.Errorf("store: claims of article %d: %w", articleID, err)
+	}
+	return s.details(ctx, cs)
+}
+
 // details loads the names shown beside claims with one query per kind of
 // related row, never one per claim.
 func (s *Store) details(ctx context.Context, cs []models.Claim) ([]models.ClaimDetail, error) {
