@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
@@ -156,27 +157,51 @@ func (s *Store) ArticleClaims(ctx context.Context, articleID int64) ([]models.Cl
 	return s.details(ctx, cs)
 }
 
-// readingColumns are the claim columns the reading page and its side
-// list show; ArticleReadingClaims reads only these (a 500-claim article
-// decodes far less).
-var readingColumns = []string{"id", "article_id", "start_pos", "end_pos", "quote", "summary", "type", "claimant_id",
-	"state", "verdict_id", "assignee_id", "anchor_state", "anchor_revision", "previous_quote", "version", "created_at", "updated_at"}
-
 // ArticleReadingClaims is ArticleClaims for the reading page: the same
-// claims in the same order, without the long fields (notes, rationale,
-// explanation, context) that the page does not show.
+// claims in the same order, with only the fields the page shows (no notes,
+// rationale, explanation or context). Rows are scanned explicitly rather
+// than through GORM's reflection: an article may have hundreds of claims.
 func (s *Store) ArticleReadingClaims(ctx context.Context, articleID int64) ([]models.ClaimDetail, error) {
-	var cs []models.Claim
-	if err := s.conn(ctx).Select(readingColumns).Where("article_id = ? AND deleted_at IS NULL", articleID).
-		Order("start_pos, end_pos DESC, id").Limit(10000).Find(&cs).Error; err != nil {
+	rows, err := s.conn(ctx).Raw(`SELECT id, article_id, start_pos, end_pos, quote, summary, type, claimant_id, state,
+		verdict_id, assignee_id, anchor_state, anchor_revision, previous_quote, version
+		FROM claims WHERE article_id = ? AND deleted_at IS NULL ORDER BY start_pos, end_pos DESC, id LIMIT 10000`, articleID).Rows()
+	if err != nil {
 		return nil, fmt.Errorf("store: claims of article %d: %w", articleID, err)
 	}
-	return s.details(ctx, cs)
+	defer rows.Close()
+	var cs []models.Claim
+	for rows.Next() {
+		var c models.Claim
+		var claimant, verdict, assignee sql.NullInt64
+		if err := rows.Scan(&c.ID, &c.ArticleID, &c.Start, &c.End, &c.Quote, &c.Summary, &c.Type, &claimant, &c.State,
+			&verdict, &assignee, &c.AnchorState, &c.AnchorRevision, &c.PreviousQuote, &c.Version); err != nil {
+			return nil, fmt.Errorf("store: claims of article %d: %w", articleID, err)
+		}
+		c.ClaimantID, c.VerdictID, c.AssigneeID = nullID(claimant), nullID(verdict), nullID(assignee)
+		cs = append(cs, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: claims of article %d: %w", articleID, err)
+	}
+	return s.claimDetails(ctx, cs, false)
+}
+
+func nullID(n sql.NullInt64) *int64 {
+	if !n.Valid {
+		return nil
+	}
+	return &n.Int64
 }
 
 // details loads the names shown beside claims with one query per kind of
 // related row, never one per claim.
 func (s *Store) details(ctx context.Context, cs []models.Claim) ([]models.ClaimDetail, error) {
+	return s.claimDetails(ctx, cs, true)
+}
+
+// claimDetails is details; without fullClaimants it reads only the
+// claimants' id, name, kind and title (what the reading page shows).
+func (s *Store) claimDetails(ctx context.Context, cs []models.Claim, fullClaimants bool) ([]models.ClaimDetail, error) {
 	out := make([]models.ClaimDetail, len(cs))
 	if len(cs) == 0 {
 		return out, nil
@@ -196,7 +221,11 @@ func (s *Store) details(ctx context.Context, cs []models.Claim) ([]models.ClaimD
 	claimants := map[int64]*models.Claimant{}
 	if len(claimantIDs) > 0 {
 		var rows []models.Claimant
-		if err := s.conn(ctx).Where("id IN ?", claimantIDs).Find(&rows).Error; err != nil {
+		q := s.conn(ctx)
+		if !fullClaimants {
+			q = q.Select("id, name, kind, title")
+		}
+		if err := q.Where("id IN ?", claimantIDs).Find(&rows).Error; err != nil {
 			return nil, err
 		}
 		for i := range rows {
