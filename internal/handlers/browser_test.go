@@ -22,8 +22,16 @@ func browserSignIn(ctx context.Context, t *testing.T, base, email string) {
 		chromedp.SendKeys("#email", email),
 		chromedp.SendKeys("#password", storetest.Password),
 		chromedp.Submit("#password"),
-		chromedp.WaitVisible(`[data-testid="article-list"], .card`),
 	)
+	waitSignedIn(ctx, t)
+}
+
+// waitSignedIn waits until the sign-in form's navigation has finished: the
+// login page itself has headings and cards, so waiting for an element is
+// not enough, and navigating on too early aborts the sign-in.
+func waitSignedIn(ctx context.Context, t *testing.T) {
+	t.Helper()
+	waitFor(ctx, t, `location.pathname !== "/login" && document.readyState === "complete"`)
 }
 
 // waitFor polls a JavaScript condition until it is true.

@@ -860,8 +860,8 @@ func exSignIn(ctx context.Context, t *testing.T, base, email string) {
 		chromedp.SendKeys("#email", email),
 		chromedp.SendKeys("#password", storetest.Password),
 		chromedp.Submit("#password"),
-		chromedp.WaitVisible("main h1"),
 	)
+	waitSignedIn(ctx, t)
 }
 
 // TestBrowserExportMenuAndImport: the article page's Export menu, the
