@@ -16,8 +16,14 @@ test: ## the whole suite on SQLite; needs only Go and gcc (browser tests run in 
 	$(GO) test $(TAGS) -race -short -count=1 ./...
 
 test-postgres: ## the same suite on PostgreSQL: TEST_DATABASE_URL=postgres://… make test-postgres
-	@test -n "$$TEST_DATABASE_URL" || { echo "Set TEST_DATABASE_URL to a PostgreSQL database URL (see docs/ci.md)."; exit 2; }
-	$(GO) test $(TAGS) -short -count=1 ./...
+	@if [ -z "$$TEST_DATABASE_URL" ]; then \
+		echo "test-postgres: TEST_DATABASE_URL is not set (a PostgreSQL URL; see docs/ci.md)."; \
+		if [ "$$CI" = true ]; then exit 2; fi; \
+		echo "test-postgres: skipped on this machine."; \
+	else \
+		echo "$(GO) test $(TAGS) -short -count=1 ./..."; \
+		$(GO) test $(TAGS) -short -count=1 ./...; \
+	fi
 
 test-browser: ## tests that drive headless Chromium (apt-get install chromium)
 	$(GO) test $(TAGS) -count=1 -run 'Browser' ./...
