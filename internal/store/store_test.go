@@ -130,3 +130,34 @@ func TestUpdateClaimRejectsStaleVersion(t *testing.T) {
 		t.Fatalf("after conflict: summary %q version %d; want %q, 2", got.Summary, got.Version, one)
 	}
 }
+
+// Two people submitting the first-run form at once: exactly one becomes
+// admin, the other gets a conflict.
+func TestCreateFirstAdminOnlyOnce(t *testing.T) {
+	s := storetest.New(t)
+	ctx := context.Background()
+	const n = 6
+	errs := make(chan error, n)
+	for i := range n {
+		go func() {
+			_, err := s.CreateFirstAdmin(ctx, models.NewUser{Email: "admin" + string(rune('a'+i)) + "@example.org", Name: "Admin", Password: "a long enough password"})
+			errs <- err
+		}()
+	}
+	created := 0
+	for range n {
+		err := <-errs
+		var ce *models.ConflictError
+		switch {
+		case err == nil:
+			created++
+		case errors.As(err, &ce):
+		default:
+			t.Fatalf("unexpected error: %v", err)
+		}
+	}
+	count, err := s.CountUsers(ctx)
+	if created != 1 || count != 1 || err != nil {
+		t.Fatalf("created %d admins, %d users in the database (%v); want exactly 1", created, count, err)
+	}
+}

@@ -35,6 +35,19 @@ func (s *Store) CountUsers(ctx context.Context) (int64, error) {
 
 // CreateUser validates n, hashes the password and creates the account.
 func (s *Store) CreateUser(ctx context.Context, actor Actor, n models.NewUser) (models.User, error) {
+	return s.createUser(ctx, actor, n, false)
+}
+
+// CreateFirstAdmin creates the admin account only while there are no users:
+// the check and the insert are one transaction, serialised with every other
+// write, so two people racing through the first-run page cannot both
+// become admin.
+func (s *Store) CreateFirstAdmin(ctx context.Context, n models.NewUser) (models.User, error) {
+	n.Role = string(models.RoleAdmin)
+	return s.createUser(ctx, Actor{}, n, true)
+}
+
+func (s *Store) createUser(ctx context.Context, actor Actor, n models.NewUser, firstOnly bool) (models.User, error) {
 	email, role, err := n.Validate()
 	if err != nil {
 		return models.User{}, err
@@ -45,6 +58,18 @@ func (s *Store) CreateUser(ctx context.Context, actor Actor, n models.NewUser) (
 	}
 	u := models.User{Email: email, Name: strings.TrimSpace(n.Name), Role: role, PasswordHash: string(hash), Active: true}
 	err = s.tx(ctx, func(tx *gorm.DB) error {
+		if firstOnly {
+			if err := s.dialect.lockHistory(tx); err != nil {
+				return err
+			}
+			var count int64
+			if err := tx.Model(&models.User{}).Count(&count).Error; err != nil {
+				return err
+			}
+			if count > 0 {
+				return &models.ConflictError{Message: "An admin account already exists. Sign in instead."}
+			}
+		}
 		if err := tx.Create(&u).Error; err != nil {
 			if errors.Is(err, gorm.ErrDuplicatedKey) {
 				return models.Invalid("email", "An account with this e-mail address already exists.")
@@ -58,27 +83,6 @@ func (s *Store) CreateUser(ctx context.Context, actor Actor, n models.NewUser) (
 			Changes{"email": {nil, u.Email}, "name": {nil, u.Name}, "role": {nil, u.Role}})
 	})
 	return u, err
-}
-
-// CreateFirstAdmin creates the admin account only while there are no users,
-// so two people racing through the first-run page cannot both become admin.
-func (s *Store) CreateFirstAdmin(ctx context.Context, n models.NewUser) (models.User, error) {
-	n.Role = string(models.RoleAdmin)
-	var u models.User
-	err := s.tx(ctx, func(tx *gorm.DB) error {
-		var count int64
-		if err := tx.Model(&models.User{}).Count(&count).Error; err != nil {
-			return err
-		}
-		if count > 0 {
-			return &models.ConflictError{Message: "An admin account already exists. Sign in instead."}
-		}
-		return nil
-	})
-	if err != nil {
-		return u, err
-	}
-	return s.CreateUser(ctx, Actor{}, n)
 }
 
 // User returns the account with the given id.
@@ -97,16 +101,6 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (models.User, err
 		return u, lookupErr(err, "user", email)
 	}
 	return u, nil
-}
-
-// FindUser finds an active user by numeric id or e-mail (for assignment).
-func (s *Store) FindUser(ctx context.Context, ref string) (models.User, error) {
-	ref = strings.TrimSpace(ref)
-	var id int64
-	if _, err := fmt.Sscan(ref, &id); err == nil && fmt.Sprint(id) == ref {
-		return s.User(ctx, id)
-	}
-	return s.UserByEmail(ctx, ref)
 }
 
 // Users lists accounts by name.
@@ -214,30 +208,6 @@ func (s *Store) Authenticate(ctx context.Context, email, password, client string
 		return models.User{}, err
 	}
 	return u, nil
-}
-
-// SetPassword replaces a user's password.
-func (s *Store) SetPassword(ctx context.Context, actor Actor, id int64, password string) error {
-	if len([]rune(password)) < models.MinPasswordLength || len(password) > 256 {
-		return models.Invalid("password", "Use a password of 10 to 256 characters.")
-	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(password), s.passwordCost)
-	if err != nil {
-		return err
-	}
-	return s.tx(ctx, func(tx *gorm.DB) error {
-		res := tx.Model(&models.User{}).Where("id = ?", id).Updates(map[string]any{"password_hash": string(hash), "updated_at": s.nowUTC()})
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
-			return lookupErr(gorm.ErrRecordNotFound, "user", id)
-		}
-		if err := tx.Where("user_id = ?", id).Delete(&models.Session{}).Error; err != nil {
-			return err
-		}
-		return s.appendHistory(tx, actor, models.HistoryEntry{EntityType: "user", EntityID: id, Action: "password changed"}, nil)
-	})
 }
 
 func randomToken(n int) string {
