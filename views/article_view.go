@@ -148,6 +148,7 @@ type ChooseView struct {
 	Article     models.Article
 	Form        ClaimForm
 	Occurrences []models.Occurrence
+	Total       int // all occurrences, when Occurrences lists only the first
 }
 
 // ClaimView is the claim page for signed-in users.

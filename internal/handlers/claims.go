@@ -44,6 +44,10 @@ func resolveAnchor(t *anchor.Text, r anchorRequest) (store.NewClaim, error) {
 		start, end = *r.Start, *r.End
 	case strings.TrimSpace(r.Quote) != "":
 		s, e, err := t.Locate(r.Quote, r.Prefix, r.Suffix)
+		var amb *models.AmbiguousError
+		if errors.As(err, &amb) {
+			return store.NewClaim{}, amb.Truncated()
+		}
 		if err != nil {
 			return store.NewClaim{}, err
 		}
@@ -143,7 +147,7 @@ func (h *handler) claimFormError(c echo.Context, articleID int64, form views.Cla
 		if aerr != nil {
 			return aerr
 		}
-		return render(c, http.StatusUnprocessableEntity, views.ChooseOccurrencePage(views.ChooseView{Article: a, Form: form, Occurrences: amb.Occurrences}))
+		return render(c, http.StatusUnprocessableEntity, views.ChooseOccurrencePage(views.ChooseView{Article: a, Form: form, Occurrences: amb.Occurrences, Total: amb.Total}))
 	case errors.As(err, &verr):
 		form.Errors = verr
 		if _, ok := verr["quote"]; !ok {

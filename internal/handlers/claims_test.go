@@ -266,3 +266,25 @@ func TestClaimantGivenAsAnObject(t *testing.T) {
 		t.Fatalf("bad kind: %d %v", code, body)
 	}
 }
+
+// A very common quote lists only the first occurrences, with the true count.
+func TestAmbiguousQuoteListsAtMostTwenty(t *testing.T) {
+	a := newApp(t)
+	c := a.apiClient(models.RoleEditor)
+	var paras []string
+	for i := 0; i < 30; i++ {
+		paras = append(paras, "Prices rose again in district "+itoa(int64(i))+".")
+	}
+	id, _ := createArticle(t, c, strings.Join(paras, "\n\n"))
+	code, body, _ := c.call("POST", "/api/v1/articles/"+itoa(id)+"/claims", map[string]any{"quote": "Prices rose"})
+	occ, _ := body["occurrences"].([]any)
+	if code != 422 || len(occ) != 20 || !strings.Contains(body["error"].(string), "30 times") {
+		t.Fatalf("ambiguous common quote: %d, %d listed, %q", code, len(occ), body["error"])
+	}
+	b := a.signIn(models.RoleEditor)
+	b.get("/articles/" + itoa(id))
+	res := b.postForm("/articles/"+itoa(id)+"/claims", url.Values{"quote": {"Prices rose"}})
+	if res.StatusCode != 422 || strings.Count(res.Body, "Mark this one") != 20 || !strings.Contains(res.Body, "appears 30 times") || !strings.Contains(res.Body, "Only the first 20") {
+		t.Fatalf("chooser page: %d, %d choices", res.StatusCode, strings.Count(res.Body, "Mark this one"))
+	}
+}

@@ -53,10 +53,6 @@ func jsonError(err error) error {
 		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 		return &badRequest{msg: "Unknown field.", fields: map[string]string{name: "This field is not part of the API."}}
 	}
-	var tooBig interface{ Error() string }
-	if errors.As(err, &tooBig) && strings.Contains(err.Error(), "too large") {
-		return &badRequest{msg: "The body is too large."}
-	}
 	return &badRequest{msg: "The body could not be read as JSON."}
 }
 

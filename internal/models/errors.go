@@ -81,6 +81,23 @@ func (e *ConflictError) Unwrap() error { return ErrConflict }
 type AmbiguousError struct {
 	Quote       string
 	Occurrences []Occurrence
+	Total       int // how many there are, when Occurrences lists only the first ones
+}
+
+// MaxListedOccurrences is how many occurrences of an ambiguous quote are
+// listed for a person or script to choose from.
+const MaxListedOccurrences = 20
+
+// Truncated returns e listing at most MaxListedOccurrences occurrences.
+func (e *AmbiguousError) Truncated() *AmbiguousError {
+	out := *e
+	if out.Total == 0 {
+		out.Total = len(e.Occurrences)
+	}
+	if len(out.Occurrences) > MaxListedOccurrences {
+		out.Occurrences = out.Occurrences[:MaxListedOccurrences]
+	}
+	return &out
 }
 
 // Occurrence is one place a quote appears in a text, with context to show.
@@ -92,5 +109,9 @@ type Occurrence struct {
 }
 
 func (e *AmbiguousError) Error() string {
-	return fmt.Sprintf("the quote occurs %d times in the article; choose one", len(e.Occurrences))
+	n := max(e.Total, len(e.Occurrences))
+	if n > len(e.Occurrences) {
+		return fmt.Sprintf("the quote occurs %d times in the article (the first %d are listed); quote more words, or choose one", n, len(e.Occurrences))
+	}
+	return fmt.Sprintf("the quote occurs %d times in the article; choose one", n)
 }

@@ -601,7 +601,7 @@ func (s *Store) DeleteClaim(ctx context.Context, actor Actor, id int64, version 
 			return lookupErr(err, "claim", id)
 		}
 		if version != 0 && c.Version != version {
-			return s.staleClaim(context.Background(), tx, c)
+			return s.staleClaim(ctx, tx, c)
 		}
 		now := s.nowUTC()
 		if err := tx.Model(&models.Claim{}).Where("id = ?", id).Updates(map[string]any{"deleted_at": now, "updated_at": now, "version": c.Version + 1}).Error; err != nil {

@@ -183,8 +183,12 @@ func (s *Store) ReattachClaim(ctx context.Context, actor Actor, id int64, versio
 		c.AnchorState, c.AnchorRevision = models.AnchorAnchored, a.Revision
 		c.Version++
 		c.UpdatedAt = s.nowUTC()
-		if err := tx.Model(&models.Claim{}).Where("id = ? AND version = ?", c.ID, version).Updates(claimColumns(c)).Error; err != nil {
-			return writeErr(err, "claim")
+		res := tx.Model(&models.Claim{}).Where("id = ? AND version = ?", c.ID, version).Updates(claimColumns(c))
+		if res.Error != nil {
+			return writeErr(res.Error, "claim")
+		}
+		if res.RowsAffected == 0 {
+			return s.staleClaim(ctx, tx, c)
 		}
 		action := "re-attached"
 		if old.Start == c.Start && old.End == c.End && old.AnchorState == models.AnchorChanged {
