@@ -373,11 +373,22 @@ func (s *Store) MergeClaimants(ctx context.Context, actor Actor, intoID, fromID 
 		}
 		into.Version++
 		into.UpdatedAt = now
-		if err := tx.Model(&models.Claimant{}).Where("id = ?", intoID).Updates(claimantColumns(into)).Error; err != nil {
-			return writeErr(err, "claimant")
+		// Both writes are conditional on the versions read above, so an edit
+		// committed meanwhile (PostgreSQL reads committed data) is a conflict,
+		// not silently overwritten or deleted.
+		res = tx.Model(&models.Claimant{}).Where("id = ? AND version = ?", intoID, old.Version).Updates(claimantColumns(into))
+		if res.Error != nil {
+			return writeErr(res.Error, "claimant")
 		}
-		if err := tx.Where("id = ?", fromID).Delete(&models.Claimant{}).Error; err != nil {
-			return writeErr(err, "claimant")
+		if res.RowsAffected == 0 {
+			return staleMerged(tx, intoID)
+		}
+		res = tx.Where("id = ? AND version = ?", fromID, from.Version).Delete(&models.Claimant{})
+		if res.Error != nil {
+			return writeErr(res.Error, "claimant")
+		}
+		if res.RowsAffected == 0 {
+			return staleMerged(tx, fromID)
 		}
 		ch := claimantChanges(old, into)
 		ch["merged_from"] = Change{nil, map[string]any{"id": from.ID, "name": from.Name, "kind": from.Kind, "title": from.Title, "affiliation": from.Affiliation, "same_as": from.SameAs}}
@@ -393,6 +404,15 @@ func (s *Store) MergeClaimants(ctx context.Context, actor Actor, intoID, fromID 
 		return models.Claimant{}, err
 	}
 	return into, nil
+}
+
+// staleMerged is the conflict of a merge whose claimant id changed after it was read.
+func staleMerged(tx *gorm.DB, id int64) error {
+	var cur models.Claimant
+	if err := tx.First(&cur, id).Error; err != nil {
+		return lookupErr(err, "claimant", id)
+	}
+	return staleClaimant(cur)
 }
 
 func jsonString(v any) (string, error) {

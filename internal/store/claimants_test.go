@@ -1,12 +1,20 @@
 package store_test
 
 import (
+	"context"
+	"database/sql"
 	"errors"
+	"os"
 	"strings"
 	"testing"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib"
+	"golang.org/x/crypto/bcrypt"
 
 	"github.com/claimdesk/claimdesk/internal/models"
 	"github.com/claimdesk/claimdesk/internal/store"
+	"github.com/claimdesk/claimdesk/internal/store/storetest"
 )
 
 func TestClaimantCreateAndUpdate(t *testing.T) {
@@ -129,5 +137,91 @@ func TestMergeClaimantsKeepsEveryClaim(t *testing.T) {
 	}
 	if r, err := f.s.VerifyHistory(f.ctx); err != nil || !r.OK {
 		t.Errorf("history chain: %+v, %v", r, err)
+	}
+}
+
+// TestMergeClaimantsDoesNotOverwriteConcurrentEdit holds an edit of the
+// surviving claimant open while a merge reads it, then commits the edit once
+// the merge waits to write: the merge must answer a conflict, not write back
+// the title it read. Only PostgreSQL lets the merge read meanwhile (SQLite
+// writers take the database lock when they begin).
+func TestMergeClaimantsDoesNotOverwriteConcurrentEdit(t *testing.T) {
+	if os.Getenv("TEST_DATABASE_URL") == "" {
+		t.Skip("needs PostgreSQL: SQLite transactions do not interleave")
+	}
+	ctx := context.Background()
+	url := storetest.URL(t)
+	s, err := store.Open(ctx, store.Options{URL: url, PasswordCost: bcrypt.MinCost})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	actor := store.ActorOf(storetest.User(t, s, models.RoleEditor))
+	into, err := s.CreateClaimant(ctx, actor, store.ClaimantInput{Name: ptr("Olaf Scholz"), Title: ptr("Chancellor")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	from, err := s.CreateClaimant(ctx, actor, store.ClaimantInput{Name: ptr("O. Scholz")})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	db, err := sql.Open("pgx", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	edit, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = edit.Rollback() }()
+	var pid int
+	if err := edit.QueryRowContext(ctx, `SELECT pg_backend_pid()`).Scan(&pid); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := edit.ExecContext(ctx, `UPDATE claimants SET title = 'Former chancellor', version = version + 1 WHERE id = $1`, into.ID); err != nil {
+		t.Fatal(err)
+	}
+
+	done := make(chan error, 1)
+	go func() {
+		_, err := s.MergeClaimants(ctx, actor, into.ID, from.ID, 0, 0)
+		done <- err
+	}()
+	waiting := false
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		var n int
+		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))`, pid).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n > 0 {
+			waiting = true
+			break
+		}
+	}
+	if !waiting {
+		t.Fatal("the merge never waited for the open edit")
+	}
+	if err := edit.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	err = <-done
+	var conf *models.ConflictError
+	if !errors.As(err, &conf) {
+		t.Fatalf("merge over a concurrent edit: %v, want a conflict", err)
+	}
+	got, err := s.Claimant(ctx, into.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Title != "Former chancellor" || got.Version != 2 {
+		t.Fatalf("claimant after the refused merge: title %q version %d, want the concurrent edit (Former chancellor, 2)", got.Title, got.Version)
+	}
+	if _, err := s.Claimant(ctx, from.ID); err != nil {
+		t.Fatalf("duplicate removed by a refused merge: %v", err)
 	}
 }
