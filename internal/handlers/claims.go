@@ -300,7 +300,11 @@ func (h *handler) deleteClaim(c echo.Context) error {
 }
 
 func (h *handler) claimantOptions(c echo.Context) error {
-	cs, err := h.store.Claimants(c.Request().Context(), c.QueryParam("q"), 20)
+	q := c.QueryParam("q")
+	if len([]rune(q)) > 200 {
+		return &badRequest{msg: "Bad query parameter.", fields: map[string]string{"q": "Keep the search under 200 characters."}}
+	}
+	cs, err := h.store.Claimants(c.Request().Context(), q, 20)
 	if err != nil {
 		return err
 	}

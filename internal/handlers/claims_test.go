@@ -288,3 +288,14 @@ func TestAmbiguousQuoteListsAtMostTwenty(t *testing.T) {
 		t.Fatalf("chooser page: %d, %d choices", res.StatusCode, strings.Count(res.Body, "Mark this one"))
 	}
 }
+
+func TestClaimantAutocompleteValidatesQuery(t *testing.T) {
+	a := newApp(t)
+	b := a.signIn(models.RoleEditor)
+	if res := b.get("/claimants.json?q=" + strings.Repeat("x", 201)); res.StatusCode != 400 {
+		t.Fatalf("over-long q: %d", res.StatusCode)
+	}
+	if res := b.get("/claimants.json?q=50%25_off"); res.StatusCode != 200 || res.Body != "[]\n" {
+		t.Fatalf("LIKE wildcards in q: %d %q", res.StatusCode, res.Body)
+	}
+}
