@@ -149,7 +149,8 @@ func importOne(v any) Imported {
 	var im Imported
 	a, ok := v.(map[string]any)
 	if !ok {
-		im.ID, _ = v.(string) // an IRI instead of an embedded annotation: nothing to anchor
+		s, _ := v.(string) // an IRI instead of an embedded annotation: nothing to anchor
+		im.ID = dropNUL(s)
 		return im
 	}
 	im.ID = str(a["id"])
@@ -175,8 +176,13 @@ func importOne(v any) Imported {
 		im.Source = str(a["uri"]) // h native JSON
 	}
 	im.Body = bodyText(a)
+	// PostgreSQL cannot store U+0000 in text: the id goes into history and
+	// the comment into the claim's notes.
+	im.ID, im.Source, im.Body = dropNUL(im.ID), dropNUL(im.Source), dropNUL(im.Body)
 	return im
 }
+
+func dropNUL(s string) string { return strings.ReplaceAll(s, "\x00", "") }
 
 // readTarget fills the source and selectors of one target.
 func readTarget(im *Imported, t any) {

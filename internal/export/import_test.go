@@ -298,3 +298,13 @@ func TestParseBOMAndOddValues(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestParseDropsNUL: U+0000 in an annotation's id or comment is dropped,
+// since PostgreSQL cannot store it in text and the comment becomes notes.
+func TestParseDropsNUL(t *testing.T) {
+	got := parse(t, `{"type":"Annotation","id":"urn:a\u0000b","target":{"source":"https://a.example/\u0000"},
+	  "body":{"type":"TextualBody","value":"one\u0000two"}}`)
+	if len(got) != 1 || got[0].ID != "urn:ab" || got[0].Body != "onetwo" || got[0].Source != "https://a.example/" {
+		t.Errorf("got %+v, want the NUL characters dropped", got)
+	}
+}

@@ -309,3 +309,20 @@ func storedClaim(t *testing.T, a *app, id int64) models.ClaimDetail {
 	}
 	return c
 }
+
+// TestImportNULInComment: a comment or id holding U+0000 imports (the
+// character dropped) instead of failing on PostgreSQL with a 500.
+func TestImportNULInComment(t *testing.T) {
+	a := newApp(t)
+	c := a.apiClient(models.RoleEditor)
+	id, _ := importArticle(t, c)
+	src := "https://news.example.com/2018/07/16/helsinki-summit"
+	code, rep, body := postImport(t, c, id, "application/json", imJSON(w3cAnnotation("urn:a\u0000b", quoteSel(src, "grand jury", "", ""), "a\u0000comment")))
+	if code != http.StatusCreated || len(rep.Created) != 1 {
+		t.Fatalf("import: %d %v", code, body)
+	}
+	cl, err := a.store.Claim(context.Background(), rep.Created[0].ID)
+	if err != nil || cl.Notes != "acomment" {
+		t.Errorf("notes = %q, %v; want %q", cl.Notes, err, "acomment")
+	}
+}
