@@ -123,6 +123,8 @@ func (h *handler) reviewSection(c echo.Context, d models.ClaimDetail) (views.Rev
 			v.WhyNot = "Fact-checkers and admins sign off verdicts."
 		case d.ProposedBy != nil && *d.ProposedBy == u.ID:
 			v.WhyNot = "You proposed this verdict, so someone else must sign it off."
+		case store.WroteVerdict(d.Claim, u.ID):
+			v.WhyNot = "You wrote part of this verdict (its label, explanation or rationale), so someone else must sign it off."
 		case decided:
 			v.WhyNot = "You have already decided on this verdict in this review round."
 		default:

@@ -742,3 +742,33 @@ func TestVerdictScalePages(t *testing.T) {
 		t.Fatal("deleted label still listed")
 	}
 }
+
+// Whoever wrote part of the verdict cannot sign it off, so the claim page
+// shows them why instead of the Approve and Reject buttons (as the queue
+// leaves the claim out of theirs).
+func TestReviewPageHidesSignOffFromEveryAuthor(t *testing.T) {
+	a, _ := rvNewApp(t)
+	ed, fa, fb, fc := a.signIn(models.RoleEditor), a.signIn(models.RoleFactChecker), a.signIn(models.RoleFactChecker), a.signIn(models.RoleFactChecker)
+	art := storetest.Article(t, a.store, ed.user, "Helsinki", rvHelsinki)
+	id := rvMark(t, ed, art.ID, "Russia had never interfered in American affairs")
+	rvStep(t, fb, id, "/state", url.Values{"state": {"researching"}})
+	rvStep(t, fb, id, "/review", url.Values{"rationale": {"The Mueller indictments name the units involved."}})
+	rvStep(t, fa, id, "/review", url.Values{"verdict": {rvVerdictID(t, a, "False")}, "explanation": {"Russia interfered in 2016."}, "rationale": {"The Mueller indictments name the units involved."}})
+	rvStep(t, fa, id, "/state", url.Values{"state": {"in_review"}})
+	if d := rvClaim(t, a, id); d.ProposedBy == nil || *d.ProposedBy != fa.user.ID || d.RationaleBy == nil || *d.RationaleBy != fb.user.ID {
+		t.Fatalf("fixture: proposed by %v, rationale by %v", d.ProposedBy, d.RationaleBy)
+	}
+	approve := `name="approve" value="true"`
+	for _, b := range []*browser{fa, fb} {
+		f := rvOpen(t, b, id)
+		if strings.Contains(f.body, approve) || !strings.Contains(f.body, `data-testid="why-not"`) || !strings.Contains(f.body, "someone else must sign it off") {
+			t.Errorf("%s, an author of the verdict, is offered sign-off or not told why", b.user.Name)
+		}
+		if res := rvPost(t, b, id, "/approvals", f, url.Values{"approve": {"true"}}); res.StatusCode != http.StatusUnprocessableEntity {
+			t.Errorf("%s approving: %d, want 422", b.user.Name, res.StatusCode)
+		}
+	}
+	if f := rvOpen(t, fc, id); !strings.Contains(f.body, approve) || strings.Contains(f.body, `data-testid="why-not"`) {
+		t.Fatal("a fact-checker who did not write the verdict is not offered sign-off")
+	}
+}

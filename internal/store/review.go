@@ -104,6 +104,12 @@ func (s *Store) SignOff(ctx context.Context, actor Actor, claimID int64, d Decis
 	}
 	var res SignOffResult
 	err := s.tx(ctx, func(tx *gorm.DB) error {
+		// Serialise decisions before reading the claim and its decisions:
+		// otherwise two requests of one person could both find no earlier
+		// decision and count as two approvals (SQLite serialises writers).
+		if err := s.dialect.lockHistory(tx); err != nil {
+			return err
+		}
 		var c models.Claim
 		if err := tx.Where("deleted_at IS NULL").First(&c, claimID).Error; err != nil {
 			return lookupErr(err, "claim", claimID)
@@ -114,10 +120,8 @@ func (s *Store) SignOff(ctx context.Context, actor Actor, claimID int64, d Decis
 		if c.State != models.StateInReview {
 			return models.Invalid("state", "This claim is not waiting for sign-off: it is %s. Verdicts are signed off while the claim is in review.", strings.ToLower(c.State.Label()))
 		}
-		for _, by := range []*int64{c.ProposedBy, c.VerdictBy, c.ExplanationBy, c.RationaleBy} {
-			if by != nil && *by == actor.ID {
-				return models.Invalid("approve", "You proposed or wrote part of this verdict, so someone else must sign it off.")
-			}
+		if WroteVerdict(c, actor.ID) {
+			return models.Invalid("approve", "You proposed or wrote part of this verdict, so someone else must sign it off.")
 		}
 		var n int64
 		if err := tx.Model(&Approval{}).Where("claim_id = ? AND round = ? AND user_id = ?", c.ID, c.ReviewRound, actor.ID).Count(&n).Error; err != nil {
@@ -185,6 +189,18 @@ func (s *Store) SignOff(ctx context.Context, actor Actor, claimID int64, d Decis
 	}
 	res.Claim, err = s.Claim(ctx, claimID)
 	return res, err
+}
+
+// WroteVerdict reports whether the user proposed the claim's verdict or
+// wrote part of it (label, explanation, rationale): such a person may not
+// sign it off. Queue's SQL applies the same rule.
+func WroteVerdict(c models.Claim, userID int64) bool {
+	for _, by := range []*int64{c.ProposedBy, c.VerdictBy, c.ExplanationBy, c.RationaleBy} {
+		if by != nil && *by == userID {
+			return true
+		}
+	}
+	return false
 }
 
 func plural(n int, one, many string) string {

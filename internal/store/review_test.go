@@ -612,3 +612,58 @@ func TestSignOffRefusesEveryAuthorOfTheVerdict(t *testing.T) {
 		t.Fatalf("a third fact-checker: %v, state %s", err, r.Claim.State)
 	}
 }
+
+// One person's decision sent twice at once (a double click, a retried API
+// call) counts once: with two approvals required the claim stays in review.
+func TestSignOffTwiceAtOnceCountsOnce(t *testing.T) {
+	f := newRvFixture(t)
+	admin := storetest.User(t, f.s, models.RoleAdmin)
+	if err := f.s.SetSettings(f.ctx, store.ActorOf(admin), map[string]string{"required_approvals": "2"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []int64{f.one.ID, f.two.ID} {
+		d := f.propose(f.a, id)
+		for try := 0; try < 5; try++ {
+			if d.State != models.StateInReview {
+				break
+			}
+			const n = 4
+			errs := make(chan error, n)
+			for range n {
+				go func() {
+					_, err := f.s.SignOff(f.ctx, store.ActorOf(f.b), id, store.Decision{Approve: true})
+					errs <- err
+				}()
+			}
+			ok := 0
+			for range n {
+				err := <-errs
+				switch {
+				case err == nil:
+					ok++
+				case !errors.Is(err, models.ErrConflict):
+					t.Fatalf("concurrent decision: %v", err)
+				}
+			}
+			as, err := f.s.Approvals(f.ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d, err = f.s.Claim(f.ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			mine := 0
+			for _, a := range as {
+				if a.UserID == f.b.ID && a.Round == d.ReviewRound {
+					mine++
+				}
+			}
+			if ok != 1 || mine != 1 || d.State != models.StateInReview {
+				t.Fatalf("claim %d, %d decisions at once by one person: %d accepted, %d recorded, state %s; want 1, 1, in review", id, n, ok, mine, d.State)
+			}
+			// A new round for the next try.
+			d = f.mustPatch(f.a, id, store.ClaimPatch{Explanation: rvStr("Reworded " + strconv.Itoa(try) + ".")})
+		}
+	}
+}
