@@ -66,6 +66,7 @@ func New(d Deps) *echo.Echo {
 	}))
 	e.Use(securityHeaders)
 	e.Use(middleware.BodyLimit(maxBodyBytes))
+	e.Use(refuseNUL)
 
 	e.GET("/healthz", h.health)
 	e.GET("/static/*", echo.WrapHandler(d.Assets))

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -22,7 +23,14 @@ func decodeJSON(c echo.Context, dst any) error {
 	if ct != "" && !strings.HasPrefix(ct, echo.MIMEApplicationJSON) {
 		return &badRequest{msg: "Send JSON with Content-Type: application/json."}
 	}
-	dec := json.NewDecoder(c.Request().Body)
+	body, err := io.ReadAll(c.Request().Body)
+	if err != nil {
+		return &badRequest{msg: "The body could not be read."}
+	}
+	if hasNULEscape(body) {
+		return &badRequest{msg: nulMessage}
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
 		return jsonError(err)
@@ -31,6 +39,53 @@ func decodeJSON(c echo.Context, dst any) error {
 		return &badRequest{msg: "Send one JSON object, with nothing after it."}
 	}
 	return nil
+}
+
+const nulMessage = "Text may not contain the NUL character (\\u0000)."
+
+// hasNULEscape reports whether a JSON document has a \u0000 escape in a
+// string (a raw NUL byte is not valid JSON anyway). PostgreSQL cannot store
+// NUL in text, and no newsroom text needs it.
+func hasNULEscape(b []byte) bool {
+	for i := 0; i+5 < len(b); i++ {
+		if b[i] != '\\' {
+			continue
+		}
+		if b[i+1] == 'u' && string(b[i+2:i+6]) == "0000" {
+			return true
+		}
+		i++ // skip the escaped character, so \\u0000 (an escaped backslash) is not taken for NUL
+	}
+	return false
+}
+
+// refuseNUL answers 400 to any query string or form value holding NUL.
+func refuseNUL(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		bad := func(vs map[string][]string) bool {
+			for k, list := range vs {
+				if strings.ContainsRune(k, 0) {
+					return true
+				}
+				for _, v := range list {
+					if strings.ContainsRune(v, 0) {
+						return true
+					}
+				}
+			}
+			return false
+		}
+		if bad(c.QueryParams()) {
+			return &badRequest{msg: nulMessage}
+		}
+		ct := c.Request().Header.Get(echo.HeaderContentType)
+		if strings.HasPrefix(ct, echo.MIMEApplicationForm) || strings.HasPrefix(ct, echo.MIMEMultipartForm) {
+			if params, err := c.FormParams(); err == nil && bad(params) {
+				return &badRequest{msg: nulMessage}
+			}
+		}
+		return next(c)
+	}
 }
 
 func jsonError(err error) error {

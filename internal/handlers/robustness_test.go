@@ -32,9 +32,12 @@ func TestNoRouteAnswers500ToBadInput(t *testing.T) {
 	assets, _ := static.Load()
 	e := handlers.New(handlers.Deps{Store: a.store, Assets: assets})
 	ids := []string{"1", "0", "-1", "abc", "99999999999999999999", "1e3", "%00"}
-	bodies := []string{"", "{", "[]", `{"version": "x", "start": -5, "end": "y", "text": 5}`, `{"approve": "maybe", "state": "flying", "due": "soon", "stance": 7}`, strings.Repeat("x", 10000)}
+	bodies := []string{"", "{", "[]", `{"version": "x", "start": -5, "end": "y", "text": 5}`, `{"approve": "maybe", "state": "flying", "due": "soon", "stance": 7}`, strings.Repeat("x", 10000),
+		// NUL is valid JSON but PostgreSQL refuses it in text: it must be a 4xx, not a 500.
+		`{"title": "a\u0000b", "text": "x\u0000y", "summary": "s\u0000", "notes": "n\u0000", "body": "c\u0000", "note": "\u0000", "name": "\u0000", "claimant": "P\u0000", "version": 1, "stance": "context", "source": {"url": "https://example.org/\u0000", "title": "t\u0000"}}`}
 	forms := []url.Values{{}, {"version": {"x"}, "start": {"-1"}, "end": {"abc"}, "start16": {"9999999"}, "end16": {"-3"}, "quote": {"\x00"}, "approve": {"maybe"},
-		"state": {"flying"}, "due": {"13/13/13"}, "stance": {"sideways"}, "url": {"javascript:alert(1)"}, "role": {"emperor"}, "page": {"-1"}, "revision": {"x"}}}
+		"state": {"flying"}, "due": {"13/13/13"}, "stance": {"sideways"}, "url": {"javascript:alert(1)"}, "role": {"emperor"}, "page": {"-1"}, "revision": {"x"}},
+		{"summary": {"a\x00b"}, "notes": {"\x00"}, "name": {"N\x00"}, "title": {"T\x00"}, "text": {"x\x00y"}, "body": {"\x00"}, "note": {"\x00"}, "claimant": {"P\x00"}, "label": {"L\x00"}, "email": {"a\x00@b.org"}, "password": {"a long enough\x00"}, "version": {"1"}}}
 	seen := map[string]bool{}
 	routes := e.Routes()
 	destructive := func(i int) bool {
