@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -54,8 +55,11 @@ func (s *Store) ClaimExport(ctx context.Context, claimID int64) (ExportData, err
 		return ExportData{}, err
 	}
 	a, err := s.Article(ctx, c.ArticleID)
-	if err != nil {
+	switch {
+	case errors.Is(err, models.ErrNotFound):
 		return ExportData{}, lookupErr(gorm.ErrRecordNotFound, "claim", claimID) // its article was deleted
+	case err != nil:
+		return ExportData{}, err
 	}
 	d := ExportData{Article: a, Claims: []models.ClaimDetail{c}}
 	return d, s.loadExportRelated(ctx, &d, "claim_id = ?", claimID)
