@@ -173,6 +173,16 @@ func load(ctx context.Context, cfg config, st *store.Store, seed seedInfo, log *
 		{Name: fmt.Sprintf("GET /api/v1/articles/{id}/claims (%d claims)", seed.claimsOnBig(cfg)), req: func(*rand.Rand) (*http.Request, error) {
 			return api(http.MethodGet, "/api/v1/articles/"+strconv.FormatInt(big, 10)+"/claims", nil)
 		}},
+		// The review side (issue 5): counts come from the claim tallies or
+		// stop at store.CountCap, so none of these counts a million rows.
+		{Name: "GET /dashboard", req: page("/dashboard")},
+		{Name: "GET /board", req: page("/board")},
+		{Name: "GET /board?no_evidence=1", req: page("/board?no_evidence=1")},
+		{Name: "GET /board?overdue=1", req: page("/board?overdue=1")},
+		{Name: "GET /queue", req: page("/queue")},
+		{Name: "GET /api/v1/claims?state=researching", req: func(*rand.Rand) (*http.Request, error) {
+			return api(http.MethodGet, "/api/v1/claims?state=researching", nil)
+		}},
 		{Name: "POST /api/v1/articles/{id}/claims", Write: true, req: func(r *rand.Rand) (*http.Request, error) {
 			return api(http.MethodPost, "/api/v1/articles/"+strconv.FormatInt(randomID(r), 10)+"/claims", newClaimBody(r))
 		}},
@@ -195,14 +205,23 @@ func load(ctx context.Context, cfg config, st *store.Store, seed seedInfo, log *
 	}
 
 	// Mixed: reads and writes at once, as in a newsroom: 8 in 10 requests read, 2 write.
-	mixed := []endpoint{
-		{Name: "mixed: GET /articles/{id} (random)", req: eps[3].req},
-		{Name: "mixed: GET /articles", req: eps[0].req},
-		{Name: "mixed: GET /api/v1/articles", req: eps[5].req},
-		{Name: "mixed: GET /articles/{id} (big)", req: eps[4].req},
-		{Name: "mixed: POST /api/v1/articles/{id}/claims", Write: true, req: eps[8].req},
+	mix := func(name string) endpoint {
+		for _, ep := range eps {
+			if ep.Name == name {
+				return endpoint{Name: "mixed: " + name, Write: ep.Write, req: ep.req}
+			}
+		}
+		panic("loadtest: no endpoint " + name)
 	}
-	weights := []int{4, 2, 1, 1, 2}
+	mixed := []endpoint{
+		mix("GET /articles/{id} (random)"),
+		mix("GET /articles"),
+		mix("GET /api/v1/articles"),
+		{Name: "mixed: GET /articles/{id} (big)", req: eps[4].req},
+		mix("GET /board"),
+		mix("POST /api/v1/articles/{id}/claims"),
+	}
+	weights := []int{4, 2, 1, 1, 1, 2}
 	for _, res := range runMixed(ctx, client, timer, mixed, weights, 2*cfg.Requests, cfg.Concurrency, cfg.MaxTime) {
 		rep.Results = append(rep.Results, res)
 		fmt.Fprintf(stderr, "%-52s %5d requests, %d errors, server p50 %s\n", res.Name, res.Requests, res.Errors, ms(pct(res.Server, 50)))

@@ -131,8 +131,8 @@ func fixture(t testing.TB) export.Document {
 		Explanation: "The authority’s own figures show journey times fell by 9%, not a third.",
 		Rationale:   "Compared the February report with the 2025 baseline.",
 		ProposedBy:  ptr(int64(3)), AssigneeID: ptr(int64(3)), Due: date("2026-03-10"),
-		Version: 4, CreatedBy: 2, CreatedAt: at("2026-03-03T10:00:00Z"), UpdatedAt: at("2026-03-05T16:30:00Z"),
-	}, Claimant: ruiz, Verdict: &scale[3], AssigneeName: "Priya Natarajan", EvidenceCount: 3}
+		Version: 4, EvidenceCount: 3, CreatedBy: 2, CreatedAt: at("2026-03-03T10:00:00Z"), UpdatedAt: at("2026-03-05T16:30:00Z"),
+	}, Claimant: ruiz, Verdict: &scale[3], AssigneeName: "Priya Natarajan"}
 	place(t, &c1, fixtureText, "the city’s new tram line had “cut average commutes by a third” since it opened in January")
 
 	c2 := models.ClaimDetail{Claim: models.Claim{

@@ -653,7 +653,7 @@ func (h *handler) board(c echo.Context) error {
 	case err != nil:
 		return err
 	}
-	v.Items, v.Counts, v.Total, v.PerPage, v.HasNext = p.Items, p.Counts, p.Total, p.PerPage, p.HasNext
+	v.Items, v.Counts, v.AtLeast, v.Total, v.TotalAtLeast, v.PerPage, v.HasNext = p.Items, p.Counts, p.AtLeast, p.Total, p.TotalAtLeast, p.PerPage, p.HasNext
 	for _, n := range p.Counts {
 		v.All += n
 	}
@@ -666,8 +666,8 @@ func (h *handler) queue(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.QueuePage(views.QueueView{Name: u.Name, Assigned: q.Assigned, AssignedTotal: q.AssignedTotal,
-		SignOff: q.SignOff, SignOffTotal: q.SignOffTotal, CanReview: u.Can(models.ActReview), Today: q.Today}))
+	return render(c, http.StatusOK, views.QueuePage(views.QueueView{Name: u.Name, Assigned: q.Assigned, AssignedTotal: q.AssignedTotal, AssignedAtLeast: q.AssignedAtLeast,
+		SignOff: q.SignOff, SignOffTotal: q.SignOffTotal, SignOffAtLeast: q.SignOffAtLeast, CanReview: u.Can(models.ActReview), Today: q.Today}))
 }
 
 func (h *handler) dashboard(c echo.Context) error {
@@ -889,12 +889,14 @@ func (h *handler) deleteVerdict(c echo.Context) error {
 // JSON API.
 
 type boardJSON struct {
-	Items   []claimJSON    `json:"items"`
-	Counts  map[string]int `json:"counts"`
-	Total   int            `json:"total"`
-	Page    int            `json:"page"`
-	PerPage int            `json:"per_page"`
-	Next    *string        `json:"next"`
+	Items        []claimJSON    `json:"items"`
+	Counts       map[string]int `json:"counts"`
+	CountsCapped []string       `json:"counts_capped"` // states whose count is store.CountCap or more
+	Total        int            `json:"total"`
+	TotalCapped  bool           `json:"total_capped"`
+	Page         int            `json:"page"`
+	PerPage      int            `json:"per_page"`
+	Next         *string        `json:"next"`
 }
 
 func (h *handler) apiBoard(c echo.Context) error {
@@ -906,12 +908,16 @@ func (h *handler) apiBoard(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := boardJSON{Items: make([]claimJSON, len(p.Items)), Counts: map[string]int{}, Total: p.Total, Page: p.Page, PerPage: p.PerPage}
+	out := boardJSON{Items: make([]claimJSON, len(p.Items)), Counts: map[string]int{}, CountsCapped: []string{},
+		Total: p.Total, TotalCapped: p.TotalAtLeast, Page: p.Page, PerPage: p.PerPage}
 	for i, d := range p.Items {
 		out.Items[i] = toClaimJSON(d)
 	}
 	for _, s := range models.States {
 		out.Counts[string(s)] = p.Counts[s]
+		if p.AtLeast[s] {
+			out.CountsCapped = append(out.CountsCapped, string(s))
+		}
 	}
 	if p.HasNext {
 		q := form.Query()

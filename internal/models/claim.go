@@ -151,6 +151,7 @@ type Claim struct {
 	PreviousQuote  string
 	Version        int
 	ReviewRound    int // increases each time the claim enters in_review; approvals count per round
+	EvidenceCount  int `gorm:"->"` // evidence links, kept by database triggers (never written from here)
 	CreatedBy      int64
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
@@ -165,7 +166,6 @@ type ClaimDetail struct {
 	AssigneeName  string
 	AssigneeEmail string
 	ArticleTitle  string
-	EvidenceCount int
 }
 
 // ETag is the claim's entity tag for If-Match.

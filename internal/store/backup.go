@@ -63,10 +63,11 @@ var backupOrder = []string{
 var seedTables = map[string]bool{"settings": true, "verdicts": true}
 
 // derivedTable reports whether a table is rebuilt rather than backed up:
-// the migration log (the target has its own) and SQLite's full-text index
-// with its shadow tables (filled by triggers as articles are inserted).
+// the migration log (the target has its own), the claim tallies and SQLite's
+// full-text index with its shadow tables (both filled by triggers as claims
+// and articles are inserted).
 func derivedTable(name string) bool {
-	return name == "schema_migrations" || strings.HasPrefix(name, "articles_fts") || strings.HasPrefix(name, "sqlite_")
+	return name == "schema_migrations" || name == "claim_tallies" || strings.HasPrefix(name, "articles_fts") || strings.HasPrefix(name, "sqlite_")
 }
 
 type backupHeader struct {
@@ -379,6 +380,14 @@ func (s *Store) RestoreBackup(ctx context.Context, r io.Reader) (BackupReport, e
 					return fmt.Errorf("store: restore: reset the id sequence of %s: %w", t.Name, err)
 				}
 			}
+		}
+		if err := s.dialect.compactTallies(tx); err != nil {
+			return fmt.Errorf("store: restore: compact the claim tallies: %w", err)
+		}
+		// The claims arrived with their evidence counts and the evidence
+		// triggers then counted each link again.
+		if err := tx.Exec(`UPDATE claims SET evidence_count = (SELECT count(*) FROM evidence WHERE evidence.claim_id = claims.id)`).Error; err != nil {
+			return fmt.Errorf("store: restore: recount evidence: %w", err)
 		}
 		chain, err := verifyChain(tx)
 		if err != nil {

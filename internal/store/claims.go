@@ -163,7 +163,7 @@ func (s *Store) ArticleClaims(ctx context.Context, articleID int64) ([]models.Cl
 // than through GORM's reflection: an article may have hundreds of claims.
 func (s *Store) ArticleReadingClaims(ctx context.Context, articleID int64) ([]models.ClaimDetail, error) {
 	rows, err := s.conn(ctx).Raw(`SELECT id, article_id, start_pos, end_pos, quote, summary, type, claimant_id, state,
-		verdict_id, assignee_id, anchor_state, anchor_revision, previous_quote, version
+		verdict_id, assignee_id, anchor_state, anchor_revision, previous_quote, version, evidence_count
 		FROM claims WHERE article_id = ? AND deleted_at IS NULL ORDER BY start_pos, end_pos DESC, id LIMIT 10000`, articleID).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("store: claims of article %d: %w", articleID, err)
@@ -174,7 +174,7 @@ func (s *Store) ArticleReadingClaims(ctx context.Context, articleID int64) ([]mo
 		var c models.Claim
 		var claimant, verdict, assignee sql.NullInt64
 		if err := rows.Scan(&c.ID, &c.ArticleID, &c.Start, &c.End, &c.Quote, &c.Summary, &c.Type, &claimant, &c.State,
-			&verdict, &assignee, &c.AnchorState, &c.AnchorRevision, &c.PreviousQuote, &c.Version); err != nil {
+			&verdict, &assignee, &c.AnchorState, &c.AnchorRevision, &c.PreviousQuote, &c.Version, &c.EvidenceCount); err != nil {
 			return nil, fmt.Errorf("store: claims of article %d: %w", articleID, err)
 		}
 		c.ClaimantID, c.VerdictID, c.AssigneeID = nullID(claimant), nullID(verdict), nullID(assignee)
@@ -206,7 +206,7 @@ func (s *Store) claimDetails(ctx context.Context, cs []models.Claim, fullClaiman
 	if len(cs) == 0 {
 		return out, nil
 	}
-	var claimantIDs, userIDs, articleIDs, claimIDs []int64
+	var claimantIDs, userIDs, articleIDs []int64
 	for _, c := range cs {
 		if c.ClaimantID != nil {
 			claimantIDs = append(claimantIDs, *c.ClaimantID)
@@ -215,7 +215,6 @@ func (s *Store) claimDetails(ctx context.Context, cs []models.Claim, fullClaiman
 			userIDs = append(userIDs, *c.AssigneeID)
 		}
 		articleIDs = append(articleIDs, c.ArticleID)
-		claimIDs = append(claimIDs, c.ID)
 	}
 	claimantIDs, userIDs, articleIDs = uniqueIDs(claimantIDs), uniqueIDs(userIDs), uniqueIDs(articleIDs)
 	claimants := map[int64]*models.Claimant{}
@@ -255,25 +254,12 @@ func (s *Store) claimDetails(ctx context.Context, cs []models.Claim, fullClaiman
 			titles[r.ID] = r.Title
 		}
 	}
-	evidence := map[int64]int{}
-	{
-		var rows []struct {
-			ClaimID int64
-			N       int
-		}
-		if err := s.conn(ctx).Model(&models.Evidence{}).Select("claim_id, count(*) AS n").Where("claim_id IN ?", claimIDs).Group("claim_id").Find(&rows).Error; err != nil {
-			return nil, err
-		}
-		for _, r := range rows {
-			evidence[r.ClaimID] = r.N
-		}
-	}
 	scale, err := s.Verdicts(ctx)
 	if err != nil {
 		return nil, err
 	}
 	for i, c := range cs {
-		d := models.ClaimDetail{Claim: c, ArticleTitle: titles[c.ArticleID], EvidenceCount: evidence[c.ID]}
+		d := models.ClaimDetail{Claim: c, ArticleTitle: titles[c.ArticleID]}
 		if c.ClaimantID != nil {
 			d.Claimant = claimants[*c.ClaimantID]
 		}

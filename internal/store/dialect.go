@@ -101,3 +101,37 @@ func (d dialect) vacuumInto(db *gorm.DB, path string) error {
 	}
 	return db.Exec(`VACUUM INTO ?`, path).Error
 }
+
+// --- Claim tallies (issue 5) ---
+
+// compactTallies replaces the change rows of claim_tallies by their sums,
+// inside tx. PostgreSQL does it in one statement: the DELETE sees one
+// snapshot, so a change committed meanwhile is neither summed nor deleted.
+// SQLite has no DELETE in a WITH clause, but its writers are serialised
+// (BEGIN IMMEDIATE), so nothing can be added between the sum and the delete.
+func (d dialect) compactTallies(tx *gorm.DB) error {
+	if d == dialectPostgres {
+		return tx.Exec(`WITH gone AS (DELETE FROM claim_tallies RETURNING state, verdict_id, n)
+INSERT INTO claim_tallies (state, verdict_id, n) SELECT state, verdict_id, sum(n) FROM gone GROUP BY state, verdict_id HAVING sum(n) <> 0`).Error
+	}
+	var last int64
+	if err := tx.Raw(`SELECT coalesce(max(id), 0) FROM claim_tallies`).Scan(&last).Error; err != nil {
+		return err
+	}
+	if err := tx.Exec(`INSERT INTO claim_tallies (state, verdict_id, n) SELECT state, verdict_id, sum(n) FROM claim_tallies WHERE id <= ? GROUP BY state, verdict_id HAVING sum(n) <> 0`, last).Error; err != nil {
+		return err
+	}
+	return tx.Exec(`DELETE FROM claim_tallies WHERE id <= ?`, last).Error
+}
+
+// readClaimsBy makes q read claims through the named index. SQLite plans
+// without statistics and takes an equality on state over a range on a
+// smaller partial index, then sorts; INDEXED BY overrules it (and fails
+// loudly if the index cannot serve the query). PostgreSQL keeps statistics
+// and chooses for itself.
+func (d dialect) readClaimsBy(q *gorm.DB, index string) *gorm.DB {
+	if d != dialectSQLite {
+		return q
+	}
+	return q.Table("claims INDEXED BY " + index)
+}

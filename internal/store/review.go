@@ -318,13 +318,20 @@ type boardWhere struct {
 
 // BoardPage is one page of the board, with counts by state for the filters
 // other than state (so the state tabs show what each would hold).
+//
+// Counts come from the claim tallies when the only filters are state and
+// verdict, and are exact. Other filters count at most CountCap claims per
+// state: a state in AtLeast holds CountCap or more, and TotalAtLeast says
+// Total is a lower bound.
 type BoardPage struct {
-	Items   []models.ClaimDetail
-	Counts  map[models.State]int
-	Total   int // claims matching every filter
-	Page    int
-	PerPage int
-	HasNext bool
+	Items        []models.ClaimDetail
+	Counts       map[models.State]int
+	AtLeast      map[models.State]bool
+	Total        int // claims matching every filter
+	TotalAtLeast bool
+	Page         int
+	PerPage      int
+	HasNext      bool
 }
 
 // Board lists live claims matching f, newest first. Each filter is served
@@ -341,7 +348,11 @@ func (s *Store) Board(ctx context.Context, f BoardFilter) (BoardPage, error) {
 	}
 	p.PerPage = min(p.PerPage, 200)
 	var cs []models.Claim
-	if err := boardQuery(s.conn(ctx), w, true).Order("claims.id DESC").Offset((p.Page - 1) * p.PerPage).Limit(p.PerPage + 1).Find(&cs).Error; err != nil {
+	q := boardQuery(s.conn(ctx), w, true)
+	if w.overdue && w.assigneeID == nil && w.claimantID == nil && w.articleID == nil {
+		q = s.dialect.readClaimsBy(q, "claims_open_due") // in due order: no sort of every overdue claim
+	}
+	if err := q.Order(boardOrder(w)).Offset((p.Page - 1) * p.PerPage).Limit(p.PerPage + 1).Find(&cs).Error; err != nil {
 		return p, fmt.Errorf("store: board: %w", err)
 	}
 	if len(cs) > p.PerPage {
@@ -350,20 +361,47 @@ func (s *Store) Board(ctx context.Context, f BoardFilter) (BoardPage, error) {
 	if p.Items, err = s.details(ctx, cs); err != nil {
 		return p, err
 	}
-	var rows []struct {
-		State models.State
-		N     int
-	}
-	if err := boardQuery(s.conn(ctx), w, false).Select("claims.state AS state, count(*) AS n").Group("claims.state").Find(&rows).Error; err != nil {
+	if err := s.boardCounts(ctx, w, &p); err != nil {
 		return p, fmt.Errorf("store: board counts: %w", err)
 	}
-	for _, r := range rows {
-		p.Counts[r.State] = r.N
-		if w.state == "" || w.state == r.State {
-			p.Total += r.N
+	for st, n := range p.Counts {
+		if w.state == "" || w.state == st {
+			p.Total += n
+			p.TotalAtLeast = p.TotalAtLeast || p.AtLeast[st]
 		}
 	}
 	return p, nil
+}
+
+// boardCounts fills p.Counts by state for every filter but the state: from
+// the tallies when only the verdict is filtered, else one capped count per
+// state.
+func (s *Store) boardCounts(ctx context.Context, w boardWhere, p *BoardPage) error {
+	p.AtLeast = map[models.State]bool{}
+	if w.assigneeID == nil && !w.unassigned && w.claimantID == nil && w.articleID == nil && !w.overdue && !w.noEvidence {
+		ts, err := s.claimTallies(ctx)
+		if err != nil {
+			return err
+		}
+		for _, t := range ts {
+			switch {
+			case w.noVerdict && t.VerdictID != 0, w.verdictID != nil && t.VerdictID != *w.verdictID:
+				continue
+			}
+			p.Counts[t.State] += t.N
+		}
+		return nil
+	}
+	for _, st := range models.States {
+		n, more, err := cappedCount(s.conn(ctx), boardQuery(s.conn(ctx), w, false).Where("claims.state = ?", st))
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			p.Counts[st], p.AtLeast[st] = n, more
+		}
+	}
+	return nil
 }
 
 func (s *Store) resolveBoard(ctx context.Context, f BoardFilter) (boardWhere, error) {
@@ -445,6 +483,19 @@ func (s *Store) resolveBoard(ctx context.Context, f BoardFilter) (boardWhere, er
 	return w, v.OrNil()
 }
 
+// boardOrder is newest first, except that overdue claims come longest
+// overdue first (as on the dashboard), read in order from claims_open_due.
+func boardOrder(w boardWhere) string {
+	if w.overdue {
+		return "claims.due, claims.id"
+	}
+	return "claims.id DESC"
+}
+
+// openStatesSQL is models.OpenStates as a literal condition, as the partial
+// index claims_open_due (migration 0007) spells it.
+const openStatesSQL = "claims.state IN ('new', 'researching', 'in_review', 'needs_recheck')"
+
 // boardQuery applies the filters; withState false leaves out the state
 // filter (for the counts by state).
 func boardQuery(db *gorm.DB, w boardWhere, withState bool) *gorm.DB {
@@ -471,21 +522,26 @@ func boardQuery(db *gorm.DB, w boardWhere, withState bool) *gorm.DB {
 		q = q.Where("claims.article_id = ?", *w.articleID)
 	}
 	if w.overdue {
-		q = q.Where("claims.state IN ? AND claims.due < ?", models.OpenStates, w.today)
+		// The states are written out, not bound, so that the partial index
+		// claims_open_due applies (a planner cannot match a parameter).
+		q = q.Where(openStatesSQL+" AND claims.due IS NOT NULL AND claims.due < ?", w.today)
 	}
 	if w.noEvidence {
-		q = q.Where("NOT EXISTS (SELECT 1 FROM evidence WHERE evidence.claim_id = claims.id)")
+		q = q.Where("claims.evidence_count = 0") // a literal 0, so the partial index claims_no_evidence applies
 	}
 	return q
 }
 
 // Queue is what waits for one person.
+// The totals stop at CountCap; the AtLeast flags say a total is the cap.
 type Queue struct {
-	Assigned      []models.ClaimDetail // open claims assigned to them, soonest due first
-	AssignedTotal int
-	SignOff       []models.ClaimDetail // in review, proposed by someone else, not yet decided by them
-	SignOffTotal  int
-	Today         time.Time
+	Assigned        []models.ClaimDetail // open claims assigned to them, soonest due first
+	AssignedTotal   int
+	AssignedAtLeast bool
+	SignOff         []models.ClaimDetail // in review, proposed by someone else, not yet decided by them
+	SignOffTotal    int
+	SignOffAtLeast  bool
+	Today           time.Time
 }
 
 // Queue returns a user's queue: at most limit claims of each kind.
@@ -497,16 +553,14 @@ func (s *Store) Queue(ctx context.Context, u models.User, limit int) (Queue, err
 	assigned := func() *gorm.DB {
 		return s.conn(ctx).Model(&models.Claim{}).Where("claims.deleted_at IS NULL AND claims.assignee_id = ? AND claims.state IN ?", u.ID, models.OpenStates)
 	}
-	var n int64
-	if err := assigned().Count(&n).Error; err != nil {
+	var err error
+	if q.AssignedTotal, q.AssignedAtLeast, err = cappedCount(s.conn(ctx), assigned()); err != nil {
 		return q, fmt.Errorf("store: queue: %w", err)
 	}
-	q.AssignedTotal = int(n)
 	var cs []models.Claim
 	if err := assigned().Order("claims.due IS NULL, claims.due, claims.id").Limit(limit).Find(&cs).Error; err != nil {
 		return q, fmt.Errorf("store: queue: %w", err)
 	}
-	var err error
 	if q.Assigned, err = s.details(ctx, cs); err != nil {
 		return q, err
 	}
@@ -520,10 +574,9 @@ func (s *Store) Queue(ctx context.Context, u models.User, limit int) (Queue, err
 			Where("(claims.verdict_by IS NULL OR claims.verdict_by <> ?) AND (claims.explanation_by IS NULL OR claims.explanation_by <> ?) AND (claims.rationale_by IS NULL OR claims.rationale_by <> ?)", u.ID, u.ID, u.ID).
 			Where("NOT EXISTS (SELECT 1 FROM approvals WHERE approvals.claim_id = claims.id AND approvals.round = claims.review_round AND approvals.user_id = ?)", u.ID)
 	}
-	if err := waiting().Count(&n).Error; err != nil {
+	if q.SignOffTotal, q.SignOffAtLeast, err = cappedCount(s.conn(ctx), waiting()); err != nil {
 		return q, fmt.Errorf("store: sign-off queue: %w", err)
 	}
-	q.SignOffTotal = int(n)
 	cs = nil
 	if err := waiting().Order("claims.id").Limit(limit).Find(&cs).Error; err != nil {
 		return q, fmt.Errorf("store: sign-off queue: %w", err)
@@ -563,26 +616,21 @@ func (s *Store) Dashboard(ctx context.Context, weeks int) (Dashboard, error) {
 	weeks = min(max(weeks, 1), 52)
 	today := s.today()
 	dash := Dashboard{ByState: map[models.State]int{}, ByVerdict: map[int64]int{}, Today: today}
-	var rows []struct {
-		State     models.State
-		VerdictID *int64
-		N         int
-	}
-	if err := s.conn(ctx).Model(&models.Claim{}).Select("state, verdict_id, count(*) AS n").
-		Where("deleted_at IS NULL").Group("state, verdict_id").Find(&rows).Error; err != nil {
+	ts, err := s.claimTallies(ctx)
+	if err != nil {
 		return dash, fmt.Errorf("store: dashboard: %w", err)
 	}
-	for _, r := range rows {
-		dash.Total += r.N
-		dash.ByState[r.State] += r.N
-		if r.VerdictID == nil {
-			dash.NoVerdict += r.N
+	for _, t := range ts {
+		dash.Total += t.N
+		dash.ByState[t.State] += t.N
+		if t.VerdictID == 0 {
+			dash.NoVerdict += t.N
 		} else {
-			dash.ByVerdict[*r.VerdictID] += r.N
+			dash.ByVerdict[t.VerdictID] += t.N
 		}
 	}
 	overdue := func() *gorm.DB {
-		return s.conn(ctx).Model(&models.Claim{}).Where("deleted_at IS NULL AND state IN ? AND due < ?", models.OpenStates, today.Format("2006-01-02"))
+		return s.conn(ctx).Model(&models.Claim{}).Where("claims.deleted_at IS NULL AND "+openStatesSQL+" AND claims.due IS NOT NULL AND claims.due < ?", today.Format("2006-01-02"))
 	}
 	var n int64
 	if err := overdue().Count(&n).Error; err != nil {
@@ -590,10 +638,9 @@ func (s *Store) Dashboard(ctx context.Context, weeks int) (Dashboard, error) {
 	}
 	dash.Overdue = int(n)
 	var cs []models.Claim
-	if err := overdue().Order("due, id").Limit(10).Find(&cs).Error; err != nil {
+	if err := s.dialect.readClaimsBy(overdue(), "claims_open_due").Order("claims.due, claims.id").Limit(10).Find(&cs).Error; err != nil {
 		return dash, fmt.Errorf("store: overdue: %w", err)
 	}
-	var err error
 	if dash.OverdueItems, err = s.details(ctx, cs); err != nil {
 		return dash, err
 	}
@@ -607,11 +654,14 @@ func (s *Store) Dashboard(ctx context.Context, weeks int) (Dashboard, error) {
 	for i := range dash.Weeks {
 		dash.Weeks[i].Start = bounds[i]
 	}
-	opened, err := s.weekly(ctx, "created_at", "deleted_at IS NULL", bounds)
+	opened, err := s.weekly(ctx, "created_at", "deleted_at IS NULL", "", bounds)
 	if err != nil {
 		return dash, err
 	}
-	closed, err := s.weekly(ctx, "approved_at", "deleted_at IS NULL AND approved_at IS NOT NULL AND state IN ('approved','published')", bounds)
+	// The state test is inside the sums, not in WHERE: there it would lead
+	// SQLite to read every approved and published claim through the state
+	// index instead of only the weeks' range of the approved_at index.
+	closed, err := s.weekly(ctx, "approved_at", "deleted_at IS NULL AND approved_at IS NOT NULL", "state IN ('approved','published')", bounds)
 	if err != nil {
 		return dash, err
 	}
@@ -621,16 +671,20 @@ func (s *Store) Dashboard(ctx context.Context, weeks int) (Dashboard, error) {
 	return dash, nil
 }
 
-// weekly counts rows whose column falls in each [bounds[i], bounds[i+1]),
-// in one range scan: one sum(CASE …) column per week.
-func (s *Store) weekly(ctx context.Context, column, where string, bounds []time.Time) ([]int, error) {
+// weekly counts rows (that also meet countIf, when given) whose column
+// falls in each [bounds[i], bounds[i+1]), in one range scan: one
+// sum(CASE …) column per week.
+func (s *Store) weekly(ctx context.Context, column, where, countIf string, bounds []time.Time) ([]int, error) {
+	if countIf != "" {
+		countIf = " AND " + countIf
+	}
 	var sel strings.Builder
 	args := make([]any, 0, 2*len(bounds))
 	for i := 0; i+1 < len(bounds); i++ {
 		if i > 0 {
 			sel.WriteString(", ")
 		}
-		fmt.Fprintf(&sel, "coalesce(sum(CASE WHEN %s >= ? AND %s < ? THEN 1 ELSE 0 END), 0) AS w%d", column, column, i)
+		fmt.Fprintf(&sel, "coalesce(sum(CASE WHEN %s >= ? AND %s < ?%s THEN 1 ELSE 0 END), 0) AS w%d", column, column, countIf, i)
 		args = append(args, bounds[i], bounds[i+1])
 	}
 	args = append(args, bounds[0], bounds[len(bounds)-1])

@@ -146,7 +146,12 @@ func (s *Store) Seed(ctx context.Context, o SeedOptions) (SeedResult, error) {
 	counts := g.claimCounts()
 	for from := 0; from < o.Articles; from += seedArticlesPerTx {
 		to := min(from+seedArticlesPerTx, o.Articles)
-		err := s.tx(ctx, func(tx *gorm.DB) error { return g.insertArticles(tx, from, to, counts, &res) })
+		err := s.tx(ctx, func(tx *gorm.DB) error {
+			if err := g.insertArticles(tx, from, to, counts, &res); err != nil {
+				return err
+			}
+			return s.dialect.compactTallies(tx) // the claims' triggers wrote one tally row each
+		})
 		if err != nil {
 			return res, fmt.Errorf("seed: articles %d–%d: %w", from+1, to, err)
 		}

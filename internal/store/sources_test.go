@@ -287,6 +287,9 @@ func TestEvidenceLifecycle(t *testing.T) {
 	if _, err := f.s.DeleteEvidence(f.ctx, f.actor, e2.ID, 0); !errors.Is(err, models.ErrNotFound) {
 		t.Fatalf("second delete: %v", err)
 	}
+	if d, _ := f.s.Claim(f.ctx, c.ID); d.EvidenceCount != 2 {
+		t.Errorf("evidence count after a delete = %d, want 2", d.EvidenceCount)
+	}
 	hist, _ := f.s.History(f.ctx, store.HistoryQuery{ClaimID: c.ID})
 	var actions []string
 	for _, h := range hist {
