@@ -1,0 +1,45 @@
+package handlers_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/claimdesk/claimdesk/internal/models"
+	"github.com/claimdesk/claimdesk/internal/store"
+)
+
+// A filter that matches more than store.CountCap claims of a state says so:
+// the API lists the capped states and the page shows "1,000+"; without
+// such a filter the counts are exact and grouped by thousands.
+func TestBoardSaysWhenACountStoppedAtTheCap(t *testing.T) {
+	a := newApp(t)
+	c := a.apiClient(models.RoleFactChecker)
+	if _, err := a.store.Seed(context.Background(), store.SeedOptions{Articles: 20, Claims: 6000, RandSeed: 5, Author: c.user.ID}); err != nil {
+		t.Fatal(err)
+	}
+	code, body, _ := c.call("GET", "/api/v1/claims?no_evidence=true", nil)
+	capped, _ := body["counts_capped"].([]any)
+	if code != 200 || len(capped) == 0 || body["total_capped"] != true {
+		t.Fatalf("no evidence: %d, counts_capped %v, total_capped %v", code, body["counts_capped"], body["total_capped"])
+	}
+	for _, s := range capped {
+		if n := body["counts"].(map[string]any)[s.(string)]; n != float64(store.CountCap) {
+			t.Errorf("capped state %s counts %v, want %d", s, n, store.CountCap)
+		}
+	}
+	code, body, _ = c.call("GET", "/api/v1/claims", nil)
+	if capped, _ := body["counts_capped"].([]any); code != 200 || capped == nil || len(capped) != 0 || body["total_capped"] != false || body["total"].(float64) < 5000 {
+		t.Fatalf("no filter: %d, counts_capped %v, total %v (capped %v)", code, body["counts_capped"], body["total"], body["total_capped"])
+	}
+
+	b := a.signIn(models.RoleViewer)
+	page := b.get("/board?no_evidence=1")
+	if page.StatusCode != 200 || !strings.Contains(page.Body, "1,000+") {
+		t.Fatalf("board, no evidence: %d, want a count shown as 1,000+", page.StatusCode)
+	}
+	page = b.get("/board")
+	if page.StatusCode != 200 || strings.Contains(page.Body, "1,000+") || !strings.Contains(page.Body, "All: 5,") {
+		t.Fatalf("board: %d, want exact counts such as All: 5,9xx", page.StatusCode)
+	}
+}
