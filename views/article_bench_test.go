@@ -36,7 +36,11 @@ func BenchmarkArticlePage(b *testing.B) {
 	ctx := views.WithChrome(context.Background(), views.Chrome{User: &models.User{ID: 1, Name: "Ed", Role: models.RoleEditor, Active: true}})
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := views.ArticlePage(views.NewArticleView(a, claims)).Render(ctx, io.Discard); err != nil {
+		parts, err := views.NewArticleParts(a, claims)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := views.ArticlePage(views.NewArticleView(a, parts)).Render(ctx, io.Discard); err != nil {
 			b.Fatal(err)
 		}
 	}

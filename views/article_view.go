@@ -1,6 +1,7 @@
 package views
 
 import (
+	"context"
 	"net/url"
 	"strconv"
 	"strings"
@@ -39,15 +40,31 @@ type ArticleForm struct {
 // ArticleView is the reading page: the article split into highlighted
 // segments, and its claims in reading order.
 type ArticleView struct {
-	Article    models.Article
-	Paragraphs []ParagraphView
-	Claims     []ClaimItem
-	Form       ClaimForm // the no-JavaScript mark form
-	Types      []models.ClaimType
+	Article models.Article
+	Parts   ArticleParts
+	Form    ClaimForm // the no-JavaScript mark form
+	Types   []models.ClaimType
 	// Reattach is the claim being re-attached after a revision, if any.
 	Reattach *models.ClaimDetail
+}
+
+// ArticleParts is what a reading page costs to make: the highlighted body
+// and the claim list, already rendered. They depend only on the revision's
+// text and the claims (never on who reads), so handlers keep them while
+// neither changes.
+type ArticleParts struct {
+	Body, List string // HTML
+	Claims     int
 	// NeedsReview counts claims whose text changed or was lost in a revision.
 	NeedsReview int
+}
+
+// Size is the parts' weight in bytes, for a cache's budget.
+func (p ArticleParts) Size() int { return len(p.Body) + len(p.List) + 64 }
+
+// NewArticleView is the reading page of a with its rendered parts.
+func NewArticleView(a models.Article, parts ArticleParts) ArticleView {
+	return ArticleView{Article: a, Parts: parts, Types: models.ClaimTypes}
 }
 
 // ParagraphView is one paragraph of the reading page.
@@ -72,9 +89,9 @@ type ClaimItem struct {
 	models.ClaimDetail
 }
 
-// NewArticleView splits the article's text into paragraphs of flat
-// segments, numbering claims in reading order.
-func NewArticleView(a models.Article, claims []models.ClaimDetail) ArticleView {
+// NewArticleParts splits the article's text into paragraphs of flat
+// segments, numbers the claims in reading order, and renders both.
+func NewArticleParts(a models.Article, claims []models.ClaimDetail) (ArticleParts, error) {
 	t := anchor.NewText(a.Text)
 	spans := make([]anchor.Span, 0, len(claims))
 	num := make(map[int64]int, len(claims))
@@ -123,7 +140,18 @@ func NewArticleView(a models.Article, claims []models.ClaimDetail) ArticleView {
 		}
 		out[i] = pv
 	}
-	return ArticleView{Article: a, Paragraphs: out, Claims: items, Types: models.ClaimTypes, NeedsReview: needsReview}
+	parts := ArticleParts{Claims: len(items), NeedsReview: needsReview}
+	var b strings.Builder
+	if err := articleBody(out).Render(context.Background(), &b); err != nil {
+		return parts, err
+	}
+	parts.Body = b.String()
+	b.Reset()
+	if err := claimList(items).Render(context.Background(), &b); err != nil {
+		return parts, err
+	}
+	parts.List = b.String()
+	return parts, nil
 }
 
 func markClass(s SegmentView) string {

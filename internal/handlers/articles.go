@@ -200,23 +200,41 @@ func (h *handler) showArticle(c echo.Context) error {
 	return h.renderArticle(c, id, http.StatusOK, views.ClaimForm{Type: string(models.TypeStatement)})
 }
 
+// renderArticle shows the reading page. Its costly parts (the highlighted
+// body and the claim list) come from h.pages while the article's revision
+// and page stamp are unchanged; the stamp is read first, so parts rendered
+// from claims read after it are never older than their key.
 func (h *handler) renderArticle(c echo.Context, id int64, status int, form views.ClaimForm) error {
 	ctx := c.Request().Context()
+	stamp, err := h.store.PageStamp(ctx, id)
+	if err != nil {
+		return err
+	}
 	a, err := h.store.Article(ctx, id)
 	if err != nil {
 		return err
 	}
-	claims, err := h.store.ArticleReadingClaims(ctx, id)
-	if err != nil {
-		return err
+	key := pageKey{article: id, revision: a.Revision, stamp: stamp}
+	parts, cached := h.pages.get(key)
+	reattach := c.QueryParam("reattach")
+	if reattach != "" && !user(c).Can(models.ActMarkClaims) {
+		reattach = ""
 	}
-	v := views.NewArticleView(a, claims)
+	var claims []models.ClaimDetail
+	if !cached || reattach != "" {
+		if claims, err = h.store.ArticleReadingClaims(ctx, id); err != nil {
+			return err
+		}
+		if parts, err = views.NewArticleParts(a, claims); err != nil {
+			return err
+		}
+		h.pages.put(key, parts)
+	}
+	v := views.NewArticleView(a, parts)
 	v.Form = form
-	if ref := c.QueryParam("reattach"); ref != "" && user(c).Can(models.ActMarkClaims) {
-		for i := range claims {
-			if itoa(claims[i].ID) == ref {
-				v.Reattach = &claims[i]
-			}
+	for i := range claims {
+		if itoa(claims[i].ID) == reattach {
+			v.Reattach = &claims[i]
 		}
 	}
 	return render(c, status, views.ArticlePage(v))

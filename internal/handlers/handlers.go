@@ -32,6 +32,7 @@ type handler struct {
 	baseURL       string
 	secureCookies bool
 	fetchTimeout  time.Duration
+	pages         *pageCache // rendered reading-page parts
 }
 
 // Limits on request bodies.
@@ -40,7 +41,7 @@ const maxBodyBytes = "6M" // a 5 MB upload plus the form around it
 // New returns the application's HTTP handler with every route.
 func New(d Deps) *echo.Echo {
 	h := &handler{store: d.Store, log: d.Log, assets: d.Assets, baseURL: strings.TrimRight(d.BaseURL, "/"),
-		secureCookies: d.SecureCookies, fetchTimeout: d.FetchTimeout}
+		secureCookies: d.SecureCookies, fetchTimeout: d.FetchTimeout, pages: newPageCache(pageCacheBytes)}
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
 	}

@@ -141,3 +141,16 @@ func (s *Store) Revision(ctx context.Context, articleID int64, number int) (mode
 	}
 	return r, nil
 }
+
+// PageStamp is a number that rises whenever anything the reading page of
+// an article shows from its claims changes: a claim on it, or any claimant
+// or verdict label (migration 0008 counts those changes with triggers). It
+// is one indexed count. Read it before the claims: content read after a
+// stamp is at least as new as the stamp says.
+func (s *Store) PageStamp(ctx context.Context, articleID int64) (int64, error) {
+	var n int64
+	if err := s.conn(ctx).Raw(`SELECT count(*) FROM page_changes WHERE article_id IN (0, ?)`, articleID).Scan(&n).Error; err != nil {
+		return 0, fmt.Errorf("store: page stamp of article %d: %w", articleID, err)
+	}
+	return n, nil
+}

@@ -63,11 +63,11 @@ var backupOrder = []string{
 var seedTables = map[string]bool{"settings": true, "verdicts": true}
 
 // derivedTable reports whether a table is rebuilt rather than backed up:
-// the migration log (the target has its own), the claim tallies and SQLite's
-// full-text index with its shadow tables (both filled by triggers as claims
-// and articles are inserted).
+// the migration log (the target has its own), the claim tallies, the page
+// change log and SQLite's full-text index with its shadow tables (all filled
+// by triggers as claims and articles are inserted).
 func derivedTable(name string) bool {
-	return name == "schema_migrations" || name == "claim_tallies" || strings.HasPrefix(name, "articles_fts") || strings.HasPrefix(name, "sqlite_")
+	return name == "schema_migrations" || name == "claim_tallies" || name == "page_changes" || strings.HasPrefix(name, "articles_fts") || strings.HasPrefix(name, "sqlite_")
 }
 
 type backupHeader struct {

@@ -186,3 +186,60 @@ func TestBoardAndQueueCountsStopAtTheCap(t *testing.T) {
 		t.Fatalf("queue: %d assigned (at least: %v), %d listed; want %d of %d", q.AssignedTotal, q.AssignedAtLeast, len(q.Assigned), want, open)
 	}
 }
+
+// PageStamp rises for an article when one of its claims, or any claimant or
+// verdict label, changes, and stays put for changes on other articles.
+func TestPageStamp(t *testing.T) {
+	f := newRvFixture(t)
+	other := storetest.Article(t, f.s, f.ed, "Another", "A second article with one claim in it.")
+	admin := storetest.User(t, f.s, models.RoleAdmin)
+	stamps := func() (int64, int64) {
+		t.Helper()
+		a, err := f.s.PageStamp(f.ctx, f.article.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := f.s.PageStamp(f.ctx, other.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a, b
+	}
+	steps := []struct {
+		name         string
+		change       func() error
+		mine, theirs bool // whether the article's and the other article's stamps must rise
+	}{
+		{"a claim on the other article", func() error {
+			_, err := f.s.CreateClaim(f.ctx, store.ActorOf(f.ed), store.NewClaim{ArticleID: other.ID, Revision: 1, Start: 2, End: 16, Quote: "second article"})
+			return err
+		}, false, true},
+		{"a claim edited", func() error {
+			_, err := f.patch(f.ed, f.one.ID, store.ClaimPatch{Content: models.ClaimInput{Summary: rvStr("Russia did not interfere")}})
+			return err
+		}, true, false},
+		{"a state change", func() error {
+			_, err := f.patch(f.a, f.one.ID, store.ClaimPatch{State: rvStr("researching")})
+			return err
+		}, true, false},
+		{"a verdict label renamed", func() error {
+			v := f.scale[0]
+			_, err := f.s.UpdateVerdict(f.ctx, store.ActorOf(admin), v.ID, v.Version, store.VerdictInput{Label: "Accurate", Colour: v.Colour})
+			return err
+		}, true, true},
+		{"a claimant named on a claim", func() error {
+			_, err := f.patch(f.ed, f.two.ID, store.ClaimPatch{Content: models.ClaimInput{Claimant: rvStr("Vladimir Putin")}})
+			return err
+		}, true, false},
+	}
+	for _, s := range steps {
+		a0, b0 := stamps()
+		if err := s.change(); err != nil {
+			t.Fatalf("%s: %v", s.name, err)
+		}
+		a1, b1 := stamps()
+		if (a1 > a0) != s.mine || (b1 > b0) != s.theirs || a1 < a0 || b1 < b0 {
+			t.Errorf("%s: stamps %d→%d (this article) and %d→%d (the other); want rises %v and %v", s.name, a0, a1, b0, b1, s.mine, s.theirs)
+		}
+	}
+}
