@@ -163,7 +163,7 @@ func (s *Store) writeBackup(ctx context.Context, tx *gorm.DB, w io.Writer) (Back
 		return BackupReport{}, fmt.Errorf("store: backup: migrations: %w", err)
 	}
 	for _, t := range tables {
-		cols, err := tableColumns(tx, t)
+		cols, err := s.dialect.tableColumns(tx, t)
 		if err != nil {
 			return BackupReport{}, err
 		}
@@ -293,8 +293,13 @@ type columns struct {
 	kinds map[string]columnKind
 }
 
-// tableColumns reads a table's columns and their kinds from an empty query.
-func tableColumns(tx *gorm.DB, table string) (columns, error) {
+// tableColumns reads a table's columns and their kinds from an empty query,
+// leaving out the columns the database computes.
+func (d dialect) tableColumns(tx *gorm.DB, table string) (columns, error) {
+	generated, err := d.generatedColumns(tx, table)
+	if err != nil {
+		return columns{}, fmt.Errorf("store: generated columns of %s: %w", table, err)
+	}
 	rows, err := tx.Raw(`SELECT * FROM ` + quoteIdent(table) + ` WHERE 1 = 0`).Rows()
 	if err != nil {
 		return columns{}, fmt.Errorf("store: columns of %s: %w", table, err)
@@ -306,6 +311,9 @@ func tableColumns(tx *gorm.DB, table string) (columns, error) {
 	}
 	c := columns{kinds: make(map[string]columnKind, len(types))}
 	for _, ct := range types {
+		if generated[ct.Name()] {
+			continue
+		}
 		c.names = append(c.names, ct.Name())
 		c.kinds[ct.Name()] = kindOf(ct.DatabaseTypeName())
 	}
@@ -415,7 +423,7 @@ func (s *Store) prepareRestore(tx *gorm.DB, h backupHeader) (map[string]columns,
 	}
 	target := make(map[string]columns, len(names))
 	for _, t := range names {
-		if target[t], err = tableColumns(tx, t); err != nil {
+		if target[t], err = s.dialect.tableColumns(tx, t); err != nil {
 			return nil, err
 		}
 	}

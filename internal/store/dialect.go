@@ -36,7 +36,8 @@ func (d dialect) lockHistory(tx *gorm.DB) error {
 
 // articleSearch narrows an article query to full-text matches of q in
 // title, outlet and byline: every word must match as a word prefix.
-// SQLite uses the FTS5 index; PostgreSQL a GIN index on to_tsvector.
+// SQLite uses the FTS5 index; PostgreSQL the stored vector articles.search
+// (migration 0009) and its GIN index.
 func (d dialect) articleSearch(db *gorm.DB, q string) *gorm.DB {
 	words := searchWords(q)
 	if len(words) == 0 {
@@ -47,7 +48,7 @@ func (d dialect) articleSearch(db *gorm.DB, q string) *gorm.DB {
 		for i, w := range words {
 			terms[i] = w + ":*"
 		}
-		return db.Where(`to_tsvector('simple', title || ' ' || outlet || ' ' || byline) @@ to_tsquery('simple', ?)`, strings.Join(terms, " & "))
+		return db.Where(`articles.search @@ to_tsquery('simple', ?)`, strings.Join(terms, " & "))
 	}
 	terms := make([]string, len(words))
 	for i, w := range words {
@@ -134,4 +135,23 @@ func (d dialect) readClaimsBy(q *gorm.DB, index string) *gorm.DB {
 		return q
 	}
 	return q.Table("claims INDEXED BY " + index)
+}
+
+// generatedColumns names the columns of table that the database computes
+// (PostgreSQL's stored search vector). Backups leave them out: they cannot
+// be inserted, and the other database may not have them.
+func (d dialect) generatedColumns(tx *gorm.DB, table string) (map[string]bool, error) {
+	var names []string
+	q := `SELECT name FROM pragma_table_xinfo(?) WHERE hidden IN (2, 3)`
+	if d == dialectPostgres {
+		q = `SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ? AND is_generated = 'ALWAYS'`
+	}
+	if err := tx.Raw(q, table).Scan(&names).Error; err != nil {
+		return nil, err
+	}
+	out := make(map[string]bool, len(names))
+	for _, n := range names {
+		out[n] = true
+	}
+	return out, nil
 }
