@@ -348,10 +348,7 @@ func (s *Store) Board(ctx context.Context, f BoardFilter) (BoardPage, error) {
 	}
 	p.PerPage = min(p.PerPage, 200)
 	var cs []models.Claim
-	q := boardQuery(s.conn(ctx), w, true)
-	if w.overdue && w.assigneeID == nil && w.claimantID == nil && w.articleID == nil {
-		q = s.dialect.readClaimsBy(q, "claims_open_due") // in due order: no sort of every overdue claim
-	}
+	q := s.dialect.readClaimsBy(boardQuery(s.conn(ctx), w, true), w.pageIndex())
 	if err := q.Order(boardOrder(w)).Offset((p.Page - 1) * p.PerPage).Limit(p.PerPage + 1).Find(&cs).Error; err != nil {
 		return p, fmt.Errorf("store: board: %w", err)
 	}
@@ -393,7 +390,8 @@ func (s *Store) boardCounts(ctx context.Context, w boardWhere, p *BoardPage) err
 		return nil
 	}
 	for _, st := range models.States {
-		n, more, err := cappedCount(s.conn(ctx), boardQuery(s.conn(ctx), w, false).Where("claims.state = ?", st))
+		q := s.dialect.readClaimsBy(boardQuery(s.conn(ctx), w, false).Where("claims.state = ?", st), w.countIndex())
+		n, more, err := cappedCount(s.conn(ctx), q)
 		if err != nil {
 			return err
 		}
@@ -481,6 +479,63 @@ func (s *Store) resolveBoard(ctx context.Context, f BoardFilter) (boardWhere, er
 		v.Add("page", fmt.Sprintf("Pages go up to %d: narrow the filters to see older claims.", MaxBoardPage))
 	}
 	return w, v.OrNil()
+}
+
+// pageIndex is the index a board page reads, chosen as a planner with
+// statistics would: the narrowest filter first (an article's claims, a
+// claimant's, an assignee's, overdue ones, those without evidence, a
+// verdict's, a state's), each index giving the rows in the page's order,
+// so the page stops after its rows. SQLite plans without statistics and
+// often picks a state index over a narrower one, so it is told
+// (dialect.readClaimsBy); PostgreSQL keeps statistics and is not.
+func (w boardWhere) pageIndex() string {
+	withState := w.state != ""
+	switch {
+	case w.articleID != nil:
+		return "claims_article" // at most an article's claims, sorted
+	case w.claimantID != nil && withState:
+		return "claims_claimant_state"
+	case w.claimantID != nil:
+		return "claims_live_claimant_id"
+	case (w.assigneeID != nil || w.unassigned) && withState:
+		return "claims_assignee"
+	case w.assigneeID != nil || w.unassigned:
+		return "claims_assignee_id"
+	case w.overdue:
+		return "claims_open_due"
+	case w.noEvidence && withState:
+		return "claims_no_evidence"
+	case w.noEvidence:
+		return "claims_no_evidence_id"
+	case (w.verdictID != nil || w.noVerdict) && withState:
+		return "claims_live_state_verdict"
+	case w.verdictID != nil || w.noVerdict:
+		return "claims_live_verdict_id"
+	case withState:
+		return "claims_live_state_id"
+	}
+	return "claims_live_id"
+}
+
+// countIndex is the index for one state's capped count (cappedCount),
+// chosen the same way; every one of them starts with the state or follows
+// the narrowest filter's equality with it.
+func (w boardWhere) countIndex() string {
+	switch {
+	case w.articleID != nil:
+		return "claims_article_state"
+	case w.claimantID != nil:
+		return "claims_claimant_state"
+	case w.assigneeID != nil || w.unassigned:
+		return "claims_assignee"
+	case w.overdue:
+		return "claims_state_due"
+	case w.noEvidence:
+		return "claims_no_evidence"
+	case w.verdictID != nil || w.noVerdict:
+		return "claims_live_state_verdict"
+	}
+	return "claims_live_state_id"
 }
 
 // boardOrder is newest first, except that overdue claims come longest
