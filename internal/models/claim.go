@@ -226,6 +226,7 @@ type Claimant struct {
 	Title       string
 	Affiliation string
 	SameAs      []string `gorm:"serializer:json"`
+	NameKey     string   // Name folded for matching in any case; the store sets it
 	Version     int      `gorm:"default:1"` // optimistic concurrency: bumped by every change
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
@@ -240,5 +241,6 @@ type Verdict struct {
 	Colour       string
 	Description  string
 	NotCheckable bool
-	Version      int `gorm:"default:1"` // optimistic concurrency for scale edits
+	LabelKey     string // Label folded for matching in any case; the store sets it
+	Version      int    `gorm:"default:1"` // optimistic concurrency for scale edits
 }

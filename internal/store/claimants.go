@@ -105,7 +105,7 @@ func (s *Store) Claimant(ctx context.Context, id int64) (models.Claimant, error)
 // nameTaken returns the claimant other than id with name (any case), if any.
 func nameTaken(tx *gorm.DB, name string, id int64) (*models.Claimant, error) {
 	var other models.Claimant
-	res := tx.Where("lower(name) = ? AND id <> ?", strings.ToLower(name), id).Limit(1).Find(&other)
+	res := tx.Where("name_key = ? AND id <> ?", nameKey(name), id).Limit(1).Find(&other)
 	if res.Error != nil {
 		return nil, res.Error
 	}
@@ -133,6 +133,7 @@ func (s *Store) CreateClaimant(ctx context.Context, actor Actor, in ClaimantInpu
 		if other != nil {
 			return &models.ConflictError{Message: fmt.Sprintf("There is already a claimant named “%s” (claimant %d).", other.Name, other.ID), Current: *other}
 		}
+		cl.NameKey = nameKey(cl.Name)
 		if err := tx.Create(&cl).Error; err != nil {
 			return writeErr(err, "claimant")
 		}
@@ -215,7 +216,7 @@ func claimantChanges(old, cl models.Claimant) Changes {
 
 func claimantColumns(cl models.Claimant) map[string]any {
 	sameAs, _ := jsonString(cl.SameAs)
-	return map[string]any{"name": cl.Name, "kind": cl.Kind, "title": cl.Title, "affiliation": cl.Affiliation,
+	return map[string]any{"name": cl.Name, "name_key": nameKey(cl.Name), "kind": cl.Kind, "title": cl.Title, "affiliation": cl.Affiliation,
 		"same_as": sameAs, "version": cl.Version, "updated_at": cl.UpdatedAt}
 }
 
@@ -252,10 +253,10 @@ func (s *Store) ClaimantList(ctx context.Context, q ClaimantQuery) (ClaimantPage
 	db := s.conn(ctx).Model(&models.Claimant{})
 	if text := strings.TrimSpace(q.Q); text != "" {
 		pat := likePattern(text)
-		db = db.Where(`lower(name) LIKE ? ESCAPE '\' OR lower(title) LIKE ? ESCAPE '\' OR lower(affiliation) LIKE ? ESCAPE '\'`, pat, pat, pat)
+		db = db.Where(`name_key LIKE ? ESCAPE '\' OR lower(title) LIKE ? ESCAPE '\' OR lower(affiliation) LIKE ? ESCAPE '\'`, likeKey(text), pat, pat)
 	}
 	var rows []models.Claimant
-	if err := db.Order("lower(name), id").Offset((q.Page - 1) * q.PerPage).Limit(q.PerPage + 1).Find(&rows).Error; err != nil {
+	if err := db.Order("name_key, id").Offset((q.Page - 1) * q.PerPage).Limit(q.PerPage + 1).Find(&rows).Error; err != nil {
 		return ClaimantPage{}, fmt.Errorf("store: claimants: %w", err)
 	}
 	if len(rows) > q.PerPage {
@@ -424,7 +425,7 @@ func jsonString(v any) (string, error) {
 func (s *Store) ClaimantByRef(ctx context.Context, ref string) (models.Claimant, error) {
 	ref = strings.TrimSpace(ref)
 	var cl models.Claimant
-	q := s.conn(ctx).Where("lower(name) = ?", strings.ToLower(oneLine(ref)))
+	q := s.conn(ctx).Where("name_key = ?", nameKey(ref))
 	if id, err := strconv.ParseInt(ref, 10, 64); err == nil {
 		q = s.conn(ctx).Where("id = ?", id)
 	}

@@ -114,14 +114,14 @@ func (s *Store) resolveClaimant(tx *gorm.DB, actor Actor, ref string, kind *stri
 		}
 		return &cl.ID, nil
 	}
-	res := tx.Where("lower(name) = ?", strings.ToLower(ref)).Limit(1).Find(&cl)
+	res := tx.Where("name_key = ?", nameKey(ref)).Limit(1).Find(&cl)
 	if res.Error != nil {
 		return nil, res.Error
 	}
 	if res.RowsAffected > 0 {
 		return &cl.ID, nil
 	}
-	cl = models.Claimant{Name: ref, Kind: models.KindPerson, SameAs: []string{}}
+	cl = models.Claimant{Name: ref, NameKey: nameKey(ref), Kind: models.KindPerson, SameAs: []string{}}
 	if kind != nil {
 		cl.Kind = *kind
 	}
@@ -437,7 +437,7 @@ func (s *Store) applyReview(tx *gorm.DB, actor Actor, c *models.Claim, p ClaimPa
 		var newID *int64
 		if ref != "" {
 			var vd models.Verdict
-			q := tx.Where("lower(label) = ?", strings.ToLower(ref))
+			q := tx.Where("label_key = ?", nameKey(ref))
 			if n, err := strconv.ParseInt(ref, 10, 64); err == nil {
 				q = tx.Where("id = ?", n)
 			}
@@ -604,9 +604,9 @@ func (s *Store) Claimants(ctx context.Context, q string, limit int) ([]models.Cl
 	}
 	db := s.conn(ctx).Model(&models.Claimant{})
 	if q = strings.TrimSpace(q); q != "" {
-		db = db.Where(`lower(name) LIKE ? ESCAPE '\'`, likePattern(q))
+		db = db.Where(`name_key LIKE ? ESCAPE '\'`, likeKey(q))
 	}
 	var out []models.Claimant
-	err := db.Order("lower(name)").Limit(limit).Find(&out).Error
+	err := db.Order("name_key, id").Limit(limit).Find(&out).Error
 	return out, err
 }

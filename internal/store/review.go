@@ -417,7 +417,7 @@ func (s *Store) resolveBoard(ctx context.Context, f BoardFilter) (boardWhere, er
 		w.noVerdict = true
 	} else if ref != "" {
 		var vd models.Verdict
-		q := db.Where("lower(label) = ?", strings.ToLower(ref))
+		q := db.Where("label_key = ?", nameKey(ref))
 		if n, err := strconv.ParseInt(ref, 10, 64); err == nil {
 			q = db.Where("id = ?", n)
 		}
@@ -449,7 +449,7 @@ func (s *Store) resolveBoard(ctx context.Context, f BoardFilter) (boardWhere, er
 	}
 	if ref := strings.TrimSpace(f.Claimant); ref != "" {
 		var cl models.Claimant
-		q := db.Where("lower(name) = ?", strings.ToLower(ref))
+		q := db.Where("name_key = ?", nameKey(ref))
 		if n, err := strconv.ParseInt(ref, 10, 64); err == nil {
 			q = db.Where("id = ?", n)
 		}
@@ -818,7 +818,7 @@ func uniqueLabel(tx *gorm.DB, label string, except int64, errs models.Validation
 		return nil
 	}
 	var n int64
-	if err := tx.Model(&models.Verdict{}).Where("lower(label) = ? AND id <> ?", strings.ToLower(label), except).Count(&n).Error; err != nil {
+	if err := tx.Model(&models.Verdict{}).Where("label_key = ? AND id <> ?", nameKey(label), except).Count(&n).Error; err != nil {
 		return err
 	}
 	if n > 0 {
@@ -851,7 +851,7 @@ func (s *Store) CreateVerdict(ctx context.Context, actor Actor, in VerdictInput)
 		if err := tx.Model(&models.Verdict{}).Select("coalesce(max(position), 0) AS p").Find(&last).Error; err != nil {
 			return err
 		}
-		vd.Position, vd.Version = last.P+1, 1
+		vd.Position, vd.Version, vd.LabelKey = last.P+1, 1, nameKey(vd.Label)
 		if err := tx.Create(&vd).Error; err != nil {
 			return writeErr(err, "verdict label")
 		}
@@ -885,7 +885,7 @@ func (s *Store) UpdateVerdict(ctx context.Context, actor Actor, id int64, versio
 			return nil
 		}
 		res := tx.Model(&models.Verdict{}).Where("id = ? AND version = ?", id, version).Updates(map[string]any{
-			"label": vd.Label, "value": vd.Value, "colour": vd.Colour, "description": vd.Description,
+			"label": vd.Label, "label_key": nameKey(vd.Label), "value": vd.Value, "colour": vd.Colour, "description": vd.Description,
 			"not_checkable": vd.NotCheckable, "version": version + 1,
 		})
 		if res.Error != nil {

@@ -337,7 +337,7 @@ func (g *seedGen) claimCounts() []int {
 }
 
 func (g *seedGen) insertClaimants(tx *gorm.DB, n int) ([]int64, error) {
-	b := newSeedInsert(tx, "claimants", []string{"name", "kind", "title", "affiliation", "same_as", "created_at", "updated_at"}, seedSmallBatch, true)
+	b := newSeedInsert(tx, "claimants", []string{"name", "name_key", "kind", "title", "affiliation", "same_as", "created_at", "updated_at"}, seedSmallBatch, true)
 	seen := make(map[string]bool, n)
 	now := g.span
 	for i := 0; len(seen) < n; i++ {
@@ -358,12 +358,12 @@ func (g *seedGen) insertClaimants(tx *gorm.DB, n int) ([]int64, error) {
 		if i > 50*n+10000 {
 			return nil, fmt.Errorf("cannot make %d distinct claimant names", n)
 		}
-		key := strings.ToLower(name)
+		key := nameKey(name)
 		if seen[key] {
 			continue
 		}
 		seen[key] = true
-		if err := b.add(name, kind, title, affiliation, "[]", now, now); err != nil {
+		if err := b.add(name, key, kind, title, affiliation, "[]", now, now); err != nil {
 			return nil, err
 		}
 	}

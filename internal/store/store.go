@@ -199,6 +199,11 @@ func (s *Store) Migrate(ctx context.Context) error {
 			if err := s.dialect.execScript(tx, string(body)); err != nil {
 				return err
 			}
+			if step := migrationSteps[version]; step != nil {
+				if err := step(tx); err != nil {
+					return err
+				}
+			}
 			return tx.Exec(`INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)`, version, s.nowUTC().Format(time.RFC3339)).Error
 		})
 		if err != nil {
@@ -206,6 +211,13 @@ func (s *Store) Migrate(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// migrationSteps are the Go parts of migrations, run after the SQL of the
+// same name in its transaction: what SQL cannot compute the same way on
+// both databases.
+var migrationSteps = map[string]func(tx *gorm.DB) error{
+	"0011_name_keys.sql": fillNameKeys,
 }
 
 // Migrations lists the applied migrations, oldest first.

@@ -53,3 +53,8 @@ func BoardCountsExactForTest(s *Store, ctx context.Context, f BoardFilter) (map[
 	}
 	return out, nil
 }
+
+// FillNameKeysForTest runs the Go step of migration 0011 again.
+func FillNameKeysForTest(s *Store, ctx context.Context) error {
+	return fillNameKeys(s.conn(ctx))
+}
