@@ -28,7 +28,7 @@ func fillNameKeys(tx *gorm.DB) error {
 				ID   int64
 				Name string
 			}
-			if err := tx.Raw(`SELECT id, `+t.column+` AS name FROM `+t.table+` WHERE `+t.key+` = '' ORDER BY id LIMIT 500`).Scan(&rows).Error; err != nil {
+			if err := tx.Raw(`SELECT id, ` + t.column + ` AS name FROM ` + t.table + ` WHERE ` + t.key + ` = '' ORDER BY id LIMIT 500`).Scan(&rows).Error; err != nil {
 				return fmt.Errorf("fill %s: %w", t.key, err)
 			}
 			if len(rows) == 0 {
