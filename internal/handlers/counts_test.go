@@ -43,3 +43,39 @@ func TestBoardSaysWhenACountStoppedAtTheCap(t *testing.T) {
 		t.Fatalf("board: %d, want exact counts such as All: 5,9xx", page.StatusCode)
 	}
 }
+
+// Editors find the claims they marked: the board's marked_by filter, in the
+// API and the page, and a section of their queue.
+func TestMarkedByMe(t *testing.T) {
+	a := newApp(t)
+	ed := a.apiClient(models.RoleEditor)
+	_, art, _ := ed.call("POST", "/api/v1/articles", map[string]any{"title": "Methane deal", "text": wireReport})
+	if code, _, _ := ed.call("POST", "/api/v1/articles/"+itoa(int64(num(art, "id")))+"/claims", map[string]any{"quote": "Nobody expected it."}); code != 201 {
+		t.Fatalf("mark: %d", code)
+	}
+	code, body, _ := ed.call("GET", "/api/v1/claims?marked_by=me", nil)
+	if items, _ := body["items"].([]any); code != 200 || len(items) != 1 {
+		t.Fatalf("marked_by=me: %d, %v", code, body)
+	}
+	other := a.apiClient(models.RoleFactChecker)
+	if code, body, _ := other.call("GET", "/api/v1/claims?marked_by=me", nil); code != 200 || len(body["items"].([]any)) != 0 {
+		t.Fatalf("marked_by=me for someone who marked nothing: %d, %v", code, body)
+	}
+	if code, body, _ := other.call("GET", "/api/v1/claims?marked_by="+ed.user.Email, nil); code != 200 || len(body["items"].([]any)) != 1 {
+		t.Fatalf("marked_by=<the editor's e-mail>: %d, %v", code, body)
+	}
+	if code, body, _ := ed.call("GET", "/api/v1/claims?marked_by=ghost@example.org", nil); code != 422 || fields(body)["marked_by"] == nil {
+		t.Fatalf("marked_by an unknown user: %d, %v", code, body)
+	}
+	b := a.signIn(models.RoleEditor)
+	quote := "Emissions fell 4.2% last year"
+	start := len([]rune(wireReport[:strings.Index(wireReport, quote)]))
+	if _, err := a.store.CreateClaim(context.Background(), store.ActorOf(b.user), store.NewClaim{ArticleID: int64(num(art, "id")), Revision: 1,
+		Start: start, End: start + len([]rune(quote)), Quote: quote}); err != nil {
+		t.Fatal(err)
+	}
+	page := b.get("/queue")
+	if page.StatusCode != 200 || !strings.Contains(page.Body, "Marked by me, still open") || !strings.Contains(page.Body, "Emissions fell 4.2% last year") || strings.Contains(page.Body, "Nobody expected it.") {
+		t.Fatalf("the editor's queue: %d, want their own claim only", page.StatusCode)
+	}
+}

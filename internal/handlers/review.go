@@ -100,7 +100,7 @@ func (h *handler) reviewSection(c echo.Context, d models.ClaimDetail) (views.Rev
 		if err != nil {
 			return v, err
 		}
-		v.Reviewers = reviewerOptions(users)
+		v.Reviewers = userOptions(users, models.ActReview)
 	}
 	approvals, err := h.store.Approvals(ctx, d.ID)
 	if err != nil {
@@ -163,10 +163,12 @@ func todayUTC() time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
-func reviewerOptions(users []models.User) []views.UserOption {
+// userOptions are the users allowed to do act: fact-checkers to be
+// assigned, people who mark claims for the "marked by" filter.
+func userOptions(users []models.User, act models.Action) []views.UserOption {
 	var out []views.UserOption
 	for _, u := range users {
-		if u.Can(models.ActReview) {
+		if u.Can(act) {
 			out = append(out, views.UserOption{ID: u.ID, Name: u.Name, Role: u.Role})
 		}
 	}
@@ -600,7 +602,7 @@ func optionalID(c echo.Context, name string) (int64, error) {
 // here or by the store.
 func boardFilter(c echo.Context) (store.BoardFilter, views.BoardFilterForm, error) {
 	form := views.BoardFilterForm{State: strings.TrimSpace(c.QueryParam("state")), Verdict: strings.TrimSpace(c.QueryParam("verdict")),
-		Assignee: strings.TrimSpace(c.QueryParam("assignee")), Claimant: strings.TrimSpace(c.QueryParam("claimant")),
+		Assignee: strings.TrimSpace(c.QueryParam("assignee")), MarkedBy: strings.TrimSpace(c.QueryParam("marked_by")), Claimant: strings.TrimSpace(c.QueryParam("claimant")),
 		Article: strings.TrimSpace(c.QueryParam("article"))}
 	bad := map[string]string{}
 	flag := func(name string) bool {
@@ -625,7 +627,7 @@ func boardFilter(c echo.Context) (store.BoardFilter, views.BoardFilterForm, erro
 	if len(bad) > 0 {
 		return store.BoardFilter{}, form, &badRequest{msg: "Bad query parameter.", fields: bad}
 	}
-	return store.BoardFilter{State: form.State, Verdict: form.Verdict, Assignee: form.Assignee, Claimant: form.Claimant, Article: form.Article,
+	return store.BoardFilter{State: form.State, Verdict: form.Verdict, Assignee: form.Assignee, MarkedBy: form.MarkedBy, Claimant: form.Claimant, Article: form.Article,
 		Overdue: form.Overdue, NoEvidence: form.NoEvidence, Me: user(c).ID, Page: page, PerPage: per}, form, nil
 }
 
@@ -643,7 +645,7 @@ func (h *handler) board(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v.Reviewers = reviewerOptions(users)
+	v.Reviewers, v.Markers = userOptions(users, models.ActReview), userOptions(users, models.ActMarkClaims)
 	p, err := h.store.Board(ctx, f)
 	var verr models.ValidationError
 	switch {
@@ -667,7 +669,8 @@ func (h *handler) queue(c echo.Context) error {
 		return err
 	}
 	return render(c, http.StatusOK, views.QueuePage(views.QueueView{Name: u.Name, Assigned: q.Assigned, AssignedTotal: q.AssignedTotal, AssignedAtLeast: q.AssignedAtLeast,
-		SignOff: q.SignOff, SignOffTotal: q.SignOffTotal, SignOffAtLeast: q.SignOffAtLeast, CanReview: u.Can(models.ActReview), Today: q.Today}))
+		SignOff: q.SignOff, SignOffTotal: q.SignOffTotal, SignOffAtLeast: q.SignOffAtLeast, CanReview: u.Can(models.ActReview),
+		Marked: q.Marked, MarkedTotal: q.MarkedTotal, MarkedAtLeast: q.MarkedAtLeast, CanMark: u.Can(models.ActMarkClaims), Today: q.Today}))
 }
 
 func (h *handler) dashboard(c echo.Context) error {

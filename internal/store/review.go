@@ -297,6 +297,7 @@ type BoardFilter struct {
 	State      string // a state
 	Verdict    string // a verdict id or label, or "none"
 	Assignee   string // a user id or e-mail, "me" or "none"
+	MarkedBy   string // who marked the claims: a user id or e-mail, or "me"
 	Claimant   string // a claimant id or name
 	Article    string // an article id
 	Overdue    bool   // due before today and still open
@@ -310,6 +311,7 @@ type BoardFilter struct {
 type boardWhere struct {
 	state                 models.State
 	verdictID, assigneeID *int64
+	markedByID            *int64
 	claimantID, articleID *int64
 	noVerdict, unassigned bool
 	overdue, noEvidence   bool
@@ -375,7 +377,7 @@ func (s *Store) Board(ctx context.Context, f BoardFilter) (BoardPage, error) {
 // state.
 func (s *Store) boardCounts(ctx context.Context, w boardWhere, p *BoardPage) error {
 	p.AtLeast = map[models.State]bool{}
-	if w.assigneeID == nil && !w.unassigned && w.claimantID == nil && w.articleID == nil && !w.overdue && !w.noEvidence {
+	if w.assigneeID == nil && !w.unassigned && w.markedByID == nil && w.claimantID == nil && w.articleID == nil && !w.overdue && !w.noEvidence {
 		ts, err := s.claimTallies(ctx)
 		if err != nil {
 			return err
@@ -428,24 +430,25 @@ func (s *Store) resolveBoard(ctx context.Context, f BoardFilter) (boardWhere, er
 		}
 		w.verdictID = &vd.ID
 	}
-	switch ref := strings.TrimSpace(f.Assignee); {
-	case ref == "":
-	case strings.EqualFold(ref, "none"):
+	if ref := strings.TrimSpace(f.Assignee); strings.EqualFold(ref, "none") {
 		w.unassigned = true
-	case strings.EqualFold(ref, "me"):
-		w.assigneeID = &f.Me
-	default:
-		var u models.User
-		q := db.Where("email = ?", models.NormalizeEmail(ref))
-		if n, err := strconv.ParseInt(ref, 10, 64); err == nil {
-			q = db.Where("id = ?", n)
+	} else if ref != "" {
+		id, msg, err := boardUser(db, ref, f.Me, "use a user id or e-mail, me or none")
+		if err != nil {
+			return w, err
+		} else if msg != "" {
+			v.Add("assignee", msg)
 		}
-		if res := q.Select("id").Limit(1).Find(&u); res.Error != nil {
-			return w, res.Error
-		} else if res.RowsAffected == 0 {
-			v.Add("assignee", fmt.Sprintf("There is no user %q: use a user id or e-mail, me or none.", ref))
+		w.assigneeID = &id
+	}
+	if ref := strings.TrimSpace(f.MarkedBy); ref != "" {
+		id, msg, err := boardUser(db, ref, f.Me, "use a user id or e-mail, or me")
+		if err != nil {
+			return w, err
+		} else if msg != "" {
+			v.Add("marked_by", msg)
 		}
-		w.assigneeID = &u.ID
+		w.markedByID = &id
 	}
 	if ref := strings.TrimSpace(f.Claimant); ref != "" {
 		var cl models.Claimant
@@ -483,7 +486,7 @@ func (s *Store) resolveBoard(ctx context.Context, f BoardFilter) (boardWhere, er
 
 // pageIndex is the index a board page reads, chosen as a planner with
 // statistics would: the narrowest filter first (an article's claims, a
-// claimant's, an assignee's, overdue ones, those without evidence, a
+// claimant's, the marker's, an assignee's, overdue ones, those without evidence, a
 // verdict's, a state's), each index giving the rows in the page's order,
 // so the page stops after its rows. SQLite plans without statistics and
 // often picks a state index over a narrower one, so it is told
@@ -497,6 +500,10 @@ func (w boardWhere) pageIndex() string {
 		return "claims_claimant_state"
 	case w.claimantID != nil:
 		return "claims_live_claimant_id"
+	case w.markedByID != nil && withState:
+		return "claims_marked_by_state"
+	case w.markedByID != nil:
+		return "claims_marked_by"
 	case (w.assigneeID != nil || w.unassigned) && withState:
 		return "claims_assignee"
 	case w.assigneeID != nil || w.unassigned:
@@ -526,6 +533,8 @@ func (w boardWhere) countIndex() string {
 		return "claims_article_state"
 	case w.claimantID != nil:
 		return "claims_claimant_state"
+	case w.markedByID != nil:
+		return "claims_marked_by_state"
 	case w.assigneeID != nil || w.unassigned:
 		return "claims_assignee"
 	case w.overdue:
@@ -551,6 +560,25 @@ func boardOrder(w boardWhere) string {
 // index claims_open_due (migration 0007) spells it.
 const openStatesSQL = "claims.state IN ('new', 'researching', 'in_review', 'needs_recheck')"
 
+// boardUser resolves a board filter's user: "me", an id or an e-mail. An
+// unknown user is a message (ending in hint), not an error.
+func boardUser(db *gorm.DB, ref string, me int64, hint string) (int64, string, error) {
+	if strings.EqualFold(ref, "me") {
+		return me, "", nil
+	}
+	var u models.User
+	q := db.Where("email = ?", models.NormalizeEmail(ref))
+	if n, err := strconv.ParseInt(ref, 10, 64); err == nil {
+		q = db.Where("id = ?", n)
+	}
+	if res := q.Select("id").Limit(1).Find(&u); res.Error != nil {
+		return 0, "", res.Error
+	} else if res.RowsAffected == 0 {
+		return 0, fmt.Sprintf("There is no user %q: %s.", ref, hint), nil
+	}
+	return u.ID, "", nil
+}
+
 // boardQuery applies the filters; withState false leaves out the state
 // filter (for the counts by state).
 func boardQuery(db *gorm.DB, w boardWhere, withState bool) *gorm.DB {
@@ -572,6 +600,9 @@ func boardQuery(db *gorm.DB, w boardWhere, withState bool) *gorm.DB {
 	}
 	if w.claimantID != nil {
 		q = q.Where("claims.claimant_id = ?", *w.claimantID)
+	}
+	if w.markedByID != nil {
+		q = q.Where("claims.created_by = ?", *w.markedByID)
 	}
 	if w.articleID != nil {
 		q = q.Where("claims.article_id = ?", *w.articleID)
@@ -596,6 +627,9 @@ type Queue struct {
 	SignOff         []models.ClaimDetail // in review, proposed by someone else, not yet decided by them
 	SignOffTotal    int
 	SignOffAtLeast  bool
+	Marked          []models.ClaimDetail // open claims they marked, newest first (people who mark claims)
+	MarkedTotal     int
+	MarkedAtLeast   bool
 	Today           time.Time
 }
 
@@ -618,6 +652,21 @@ func (s *Store) Queue(ctx context.Context, u models.User, limit int) (Queue, err
 	}
 	if q.Assigned, err = s.details(ctx, cs); err != nil {
 		return q, err
+	}
+	if u.Can(models.ActMarkClaims) {
+		marked := func() *gorm.DB {
+			return s.dialect.readClaimsBy(s.conn(ctx).Model(&models.Claim{}).Where("claims.deleted_at IS NULL AND claims.created_by = ? AND "+openStatesSQL, u.ID), "claims_marked_by")
+		}
+		if q.MarkedTotal, q.MarkedAtLeast, err = cappedCount(s.conn(ctx), marked()); err != nil {
+			return q, fmt.Errorf("store: marked queue: %w", err)
+		}
+		cs = nil
+		if err := marked().Order("claims.id DESC").Limit(limit).Find(&cs).Error; err != nil {
+			return q, fmt.Errorf("store: marked queue: %w", err)
+		}
+		if q.Marked, err = s.details(ctx, cs); err != nil {
+			return q, err
+		}
 	}
 	if !u.Can(models.ActReview) {
 		return q, nil

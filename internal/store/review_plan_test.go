@@ -67,6 +67,8 @@ func boardCases() map[string]boardWhere {
 		"state+verdict":      {state: models.StateInReview, verdictID: &one},
 		"assignee+overdue":   {assigneeID: &two, overdue: true, today: "2026-01-01"},
 		"article+no verdict": {articleID: &one, noVerdict: true},
+		"marked by":          {markedByID: &two},
+		"state+marked by":    {state: models.StateNew, markedByID: &two},
 	}
 }
 
@@ -78,16 +80,19 @@ var countIndex = map[string]string{
 	"no evidence": "claims_no_evidence",
 	"assignee":    "claims_assignee",
 	"article":     "claims_article_state",
+	"marked by":   "claims_marked_by_state",
 }
 
 // pageIndex is the same for the page of a filter.
 var pageIndex = map[string]string{
-	"overdue":       "claims_open_due",
-	"state":         "claims_live_state_id",
-	"verdict":       "claims_live_verdict_id",
-	"claimant":      "claims_live_claimant_id",
-	"no evidence":   "claims_no_evidence_id",
-	"state+verdict": "claims_live_state_verdict",
+	"overdue":         "claims_open_due",
+	"state":           "claims_live_state_id",
+	"verdict":         "claims_live_verdict_id",
+	"claimant":        "claims_live_claimant_id",
+	"no evidence":     "claims_no_evidence_id",
+	"state+verdict":   "claims_live_state_verdict",
+	"marked by":       "claims_marked_by",
+	"state+marked by": "claims_marked_by_state",
 }
 
 // A board query never reads the claims table from end to end: each filter

@@ -352,6 +352,8 @@ func TestBoardFiltersAndCounts(t *testing.T) {
 		{"assignee me", store.BoardFilter{Assignee: "me", Me: f.b.ID}, []int64{f.two.ID}, 1},
 		{"unassigned", store.BoardFilter{Assignee: "none"}, []int64{third.ID, f.one.ID}, 2},
 		{"claimant by name", store.BoardFilter{Claimant: "donald trump"}, []int64{third.ID}, 1},
+		{"marked by e-mail", store.BoardFilter{MarkedBy: f.ed.Email}, []int64{third.ID, f.two.ID, f.one.ID}, 3},
+		{"marked by me, someone who marked none", store.BoardFilter{MarkedBy: "me", Me: f.a.ID}, []int64{}, 0},
 		{"article", store.BoardFilter{Article: rvItoa(f.article.ID)}, []int64{third.ID, f.two.ID, f.one.ID}, 3},
 		{"overdue", store.BoardFilter{Overdue: true}, []int64{f.two.ID}, 1},
 		{"no evidence", store.BoardFilter{NoEvidence: true}, []int64{third.ID, f.two.ID, f.one.ID}, 3},
@@ -385,6 +387,7 @@ func TestBoardFiltersAndCounts(t *testing.T) {
 		{store.BoardFilter{Verdict: "99999"}, "verdict"},
 		{store.BoardFilter{Assignee: "ghost@example.org"}, "assignee"},
 		{store.BoardFilter{Claimant: "Nobody Known"}, "claimant"},
+		{store.BoardFilter{MarkedBy: "ghost@example.org"}, "marked_by"},
 		{store.BoardFilter{Article: "abc"}, "article"},
 		{store.BoardFilter{Article: "99999"}, "article"},
 		{store.BoardFilter{Page: store.MaxBoardPage + 1}, "page"},
@@ -431,6 +434,11 @@ func TestQueueAndDashboard(t *testing.T) {
 	qe, err := f.s.Queue(f.ctx, f.ed, 0)
 	if err != nil || qe.AssignedTotal != 0 || qe.SignOff != nil {
 		t.Fatalf("editor's queue: %+v, %v", qe, err)
+	}
+	// The editor marked both claims; the first is approved now, so only
+	// the second is still open.
+	if qe.MarkedTotal != 1 || len(qe.Marked) != 1 || qe.Marked[0].ID != f.two.ID || qa.MarkedTotal != 0 {
+		t.Fatalf("marked by the editor: %d, %v; by a: %d", qe.MarkedTotal, qe.Marked, qa.MarkedTotal)
 	}
 	dash, err := f.s.Dashboard(f.ctx, 12)
 	if err != nil {
