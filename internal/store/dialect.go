@@ -155,3 +155,15 @@ func (d dialect) generatedColumns(tx *gorm.DB, table string) (map[string]bool, e
 	}
 	return out, nil
 }
+
+// afterMigration runs what a migration needs outside its transaction. On
+// PostgreSQL, 0009 rewrote articles (for the stored search vector), which
+// leaves the table without statistics and without a visibility map until a
+// vacuum: index-only scans, such as the article list's deep pages, read the
+// table again (19 ms instead of 3 at page 2,000 of 100,000 articles).
+func (d dialect) afterMigration(db *gorm.DB, name string) error {
+	if d == dialectPostgres && name == "0009_article_search.sql" {
+		return db.Exec(`VACUUM (ANALYZE) articles`).Error
+	}
+	return nil
+}

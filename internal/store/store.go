@@ -187,11 +187,13 @@ func (s *Store) Migrate(ctx context.Context) error {
 	slices.Sort(names)
 	for _, name := range names {
 		version := filepath.Base(name)
+		applied := false
 		err := db.Transaction(func(tx *gorm.DB) error {
 			var n int64
 			if err := tx.Table("schema_migrations").Where("name = ?", version).Count(&n).Error; err != nil || n > 0 {
 				return err
 			}
+			applied = true
 			body, err := migrationFS.ReadFile(name)
 			if err != nil {
 				return err
@@ -206,6 +208,9 @@ func (s *Store) Migrate(ctx context.Context) error {
 			}
 			return tx.Exec(`INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)`, version, s.nowUTC().Format(time.RFC3339)).Error
 		})
+		if err == nil && applied {
+			err = s.dialect.afterMigration(db, version)
+		}
 		if err != nil {
 			return fmt.Errorf("store: migration %s: %w", version, err)
 		}
