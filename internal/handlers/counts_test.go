@@ -78,4 +78,10 @@ func TestMarkedByMe(t *testing.T) {
 	if page.StatusCode != 200 || !strings.Contains(page.Body, "Marked by me, still open") || !strings.Contains(page.Body, "Emissions fell 4.2% last year") || strings.Contains(page.Body, "Nobody expected it.") {
 		t.Fatalf("the editor's queue: %d, want their own claim only", page.StatusCode)
 	}
+	if strings.Contains(page.Body, "Assigned to me") {
+		t.Error("an editor's queue offers assignments, which only fact-checkers get")
+	}
+	if page := a.signIn(models.RoleFactChecker).get("/queue"); !strings.Contains(page.Body, "Assigned to me") || !strings.Contains(page.Body, "Marked by me") {
+		t.Error("a fact-checker's queue lacks assignments or the claims they marked")
+	}
 }
