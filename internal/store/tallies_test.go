@@ -243,3 +243,66 @@ func TestPageStamp(t *testing.T) {
 		}
 	}
 }
+
+// Writers change claims while readers read the dashboard, which compacts the
+// tallies as they pile up: no change may be lost or counted twice.
+func TestClaimTalliesUnderConcurrency(t *testing.T) {
+	f := newRvFixture(t)
+	ctx := context.Background()
+	const writers, changes = 4, 40
+	ids := []int64{f.one.ID, f.two.ID}
+	for len(ids) < writers {
+		ids = append(ids, f.mark("the summit in Helsinki was a success").ID)
+	}
+	done := make(chan error, writers+2)
+	stop := make(chan struct{})
+	for w := range writers {
+		go func() {
+			for i := range changes {
+				cur, err := f.s.Claim(ctx, ids[w])
+				if err == nil {
+					_, err = f.s.UpdateClaim(ctx, store.ActorOf(f.a), ids[w], store.ClaimPatch{Version: cur.Version, Verdict: rvStr(f.scale[i%3].Label)})
+				}
+				if err != nil {
+					done <- err
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	for range 2 {
+		go func() {
+			for {
+				select {
+				case <-stop:
+					done <- nil
+					return
+				default:
+				}
+				if _, err := f.s.Dashboard(ctx, 4); err != nil {
+					done <- err
+					return
+				}
+			}
+		}()
+	}
+	for range writers {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(stop)
+	for range 2 {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	tallied, counted, _, err := store.TalliesForTest(f.s, ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !maps.Equal(tallied, counted) {
+		t.Fatalf("after concurrent changes: tallies %v, claims table %v", tallied, counted)
+	}
+}
