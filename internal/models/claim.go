@@ -227,6 +227,7 @@ type Claimant struct {
 	Affiliation string
 	SameAs      []string `gorm:"serializer:json"`
 	NameKey     string   // Name folded for matching in any case; the store sets it
+	SearchKey   string   // name, title and affiliation folded, for search; the store sets it
 	Version     int      `gorm:"default:1"` // optimistic concurrency: bumped by every change
 	CreatedAt   time.Time
 	UpdatedAt   time.Time

@@ -133,7 +133,7 @@ func (s *Store) CreateClaimant(ctx context.Context, actor Actor, in ClaimantInpu
 		if other != nil {
 			return &models.ConflictError{Message: fmt.Sprintf("There is already a claimant named “%s” (claimant %d).", other.Name, other.ID), Current: *other}
 		}
-		cl.NameKey = nameKey(cl.Name)
+		cl.NameKey, cl.SearchKey = nameKey(cl.Name), claimantSearchKey(cl)
 		if err := tx.Create(&cl).Error; err != nil {
 			return writeErr(err, "claimant")
 		}
@@ -216,7 +216,7 @@ func claimantChanges(old, cl models.Claimant) Changes {
 
 func claimantColumns(cl models.Claimant) map[string]any {
 	sameAs, _ := jsonString(cl.SameAs)
-	return map[string]any{"name": cl.Name, "name_key": nameKey(cl.Name), "kind": cl.Kind, "title": cl.Title, "affiliation": cl.Affiliation,
+	return map[string]any{"name": cl.Name, "name_key": nameKey(cl.Name), "search_key": claimantSearchKey(cl), "kind": cl.Kind, "title": cl.Title, "affiliation": cl.Affiliation,
 		"same_as": sameAs, "version": cl.Version, "updated_at": cl.UpdatedAt}
 }
 
@@ -252,8 +252,7 @@ func (s *Store) ClaimantList(ctx context.Context, q ClaimantQuery) (ClaimantPage
 	p := ClaimantPage{Page: q.Page, PerPage: q.PerPage, Claims: map[int64]int{}}
 	db := s.conn(ctx).Model(&models.Claimant{})
 	if text := strings.TrimSpace(q.Q); text != "" {
-		pat := likePattern(text)
-		db = db.Where(`name_key LIKE ? ESCAPE '\' OR lower(title) LIKE ? ESCAPE '\' OR lower(affiliation) LIKE ? ESCAPE '\'`, likeKey(text), pat, pat)
+		db = db.Where(`search_key LIKE ? ESCAPE '\'`, likeKey(text))
 	}
 	var rows []models.Claimant
 	if err := db.Order("name_key, id").Offset((q.Page - 1) * q.PerPage).Limit(q.PerPage + 1).Find(&rows).Error; err != nil {

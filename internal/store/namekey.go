@@ -6,6 +6,8 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 	"gorm.io/gorm"
+
+	"github.com/claimdesk/claimdesk/internal/models"
 )
 
 // nameKey is how claimant names and verdict labels are compared: NFC, runs
@@ -14,6 +16,13 @@ import (
 // rather than their own lower(), which in SQLite folds only ASCII.
 func nameKey(s string) string {
 	return strings.ToLower(norm.NFC.String(strings.Join(strings.Fields(s), " ")))
+}
+
+// claimantSearchKey is what the claimant list's search looks in: name,
+// title and affiliation, folded like names, one per line (so that a search
+// never matches across two of them).
+func claimantSearchKey(cl models.Claimant) string {
+	return nameKey(cl.Name) + "\n" + nameKey(cl.Title) + "\n" + nameKey(cl.Affiliation)
 }
 
 // likeKey is a LIKE … ESCAPE '\' pattern matching keys that contain q.
@@ -46,4 +55,24 @@ func fillNameKeys(tx *gorm.DB) error {
 		}
 	}
 	return nil
+}
+
+// fillClaimantSearchKeys is the Go step of migration 0013.
+func fillClaimantSearchKeys(tx *gorm.DB) error {
+	var last int64
+	for {
+		var rows []models.Claimant
+		if err := tx.Select("id, name, title, affiliation").Where("id > ?", last).Order("id").Limit(500).Find(&rows).Error; err != nil {
+			return fmt.Errorf("fill search_key: %w", err)
+		}
+		if len(rows) == 0 {
+			return nil
+		}
+		for _, cl := range rows {
+			if err := tx.Exec(`UPDATE claimants SET search_key = ? WHERE id = ?`, claimantSearchKey(cl), cl.ID).Error; err != nil {
+				return fmt.Errorf("fill search_key: %w", err)
+			}
+			last = cl.ID
+		}
+	}
 }

@@ -16,8 +16,8 @@ func TestNamesMatchInAnyCase(t *testing.T) {
 	f := newRvFixture(t)
 	ctx := context.Background()
 	admin := storetest.User(t, f.s, models.RoleAdmin)
-	name := "Ólafur Ragnar Grímsson"
-	ola, err := f.s.CreateClaimant(ctx, store.ActorOf(f.ed), store.ClaimantInput{Name: &name})
+	name, title := "Ólafur Ragnar Grímsson", "Président de l'Islande"
+	ola, err := f.s.CreateClaimant(ctx, store.ActorOf(f.ed), store.ClaimantInput{Name: &name, Title: &title})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,8 +40,13 @@ func TestNamesMatchInAnyCase(t *testing.T) {
 	if found, err := f.s.Claimants(ctx, "ÓLAF", 10); err != nil || len(found) != 1 || found[0].ID != ola.ID {
 		t.Fatalf("autocomplete ÓLAF: %v, %v", found, err)
 	}
-	if page, err := f.s.ClaimantList(ctx, store.ClaimantQuery{Q: "grímsson"}); err != nil || len(page.Items) != 1 {
-		t.Fatalf("claimant search grímsson: %+v, %v", page.Items, err)
+	for _, q := range []string{"grímsson", "PRÉSIDENT DE", "président"} {
+		if page, err := f.s.ClaimantList(ctx, store.ClaimantQuery{Q: q}); err != nil || len(page.Items) != 1 {
+			t.Fatalf("claimant search %q: %+v, %v", q, page.Items, err)
+		}
+	}
+	if page, err := f.s.ClaimantList(ctx, store.ClaimantQuery{Q: "grímsson président"}); err != nil || len(page.Items) != 0 {
+		t.Fatalf("a search across name and title matched: %+v, %v", page.Items, err)
 	}
 
 	label := "Ложь"
@@ -60,7 +65,7 @@ func TestNamesMatchInAnyCase(t *testing.T) {
 	}
 
 	// Rows from before migration 0011 have no key until its Go step runs.
-	if err := store.TamperForTest(f.s, ctx, `UPDATE claimants SET name_key = ''`); err != nil {
+	if err := store.TamperForTest(f.s, ctx, `UPDATE claimants SET name_key = '', search_key = ''`); err != nil {
 		t.Fatal(err)
 	}
 	if err := store.FillNameKeysForTest(f.s, ctx); err != nil {
@@ -68,5 +73,8 @@ func TestNamesMatchInAnyCase(t *testing.T) {
 	}
 	if got, err := f.s.ClaimantByRef(ctx, "ólafur ragnar grímsson"); err != nil || got.ID != ola.ID {
 		t.Fatalf("after filling the keys again: %d, %v", got.ID, err)
+	}
+	if page, err := f.s.ClaimantList(ctx, store.ClaimantQuery{Q: "président"}); err != nil || len(page.Items) != 1 {
+		t.Fatalf("after filling the search keys again: %+v, %v", page.Items, err)
 	}
 }

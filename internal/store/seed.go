@@ -337,7 +337,7 @@ func (g *seedGen) claimCounts() []int {
 }
 
 func (g *seedGen) insertClaimants(tx *gorm.DB, n int) ([]int64, error) {
-	b := newSeedInsert(tx, "claimants", []string{"name", "name_key", "kind", "title", "affiliation", "same_as", "created_at", "updated_at"}, seedSmallBatch, true)
+	b := newSeedInsert(tx, "claimants", []string{"name", "name_key", "search_key", "kind", "title", "affiliation", "same_as", "created_at", "updated_at"}, seedSmallBatch, true)
 	seen := make(map[string]bool, n)
 	now := g.span
 	for i := 0; len(seen) < n; i++ {
@@ -363,7 +363,8 @@ func (g *seedGen) insertClaimants(tx *gorm.DB, n int) ([]int64, error) {
 			continue
 		}
 		seen[key] = true
-		if err := b.add(name, key, kind, title, affiliation, "[]", now, now); err != nil {
+		search := claimantSearchKey(models.Claimant{Name: name, Title: title, Affiliation: affiliation})
+		if err := b.add(name, key, search, kind, title, affiliation, "[]", now, now); err != nil {
 			return nil, err
 		}
 	}

@@ -222,7 +222,8 @@ func (s *Store) Migrate(ctx context.Context) error {
 // same name in its transaction: what SQL cannot compute the same way on
 // both databases.
 var migrationSteps = map[string]func(tx *gorm.DB) error{
-	"0011_name_keys.sql": fillNameKeys,
+	"0011_name_keys.sql":           fillNameKeys,
+	"0013_claimant_search_key.sql": fillClaimantSearchKeys,
 }
 
 // Migrations lists the applied migrations, oldest first.

@@ -54,7 +54,10 @@ func BoardCountsExactForTest(s *Store, ctx context.Context, f BoardFilter) (map[
 	return out, nil
 }
 
-// FillNameKeysForTest runs the Go step of migration 0011 again.
+// FillNameKeysForTest runs the Go steps of migrations 0011 and 0013 again.
 func FillNameKeysForTest(s *Store, ctx context.Context) error {
-	return fillNameKeys(s.conn(ctx))
+	if err := fillNameKeys(s.conn(ctx)); err != nil {
+		return err
+	}
+	return fillClaimantSearchKeys(s.conn(ctx))
 }
