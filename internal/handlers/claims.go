@@ -1,7 +1,9 @@
 package handlers
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -514,20 +516,59 @@ func (h *handler) apiCreateClaim(c echo.Context) error {
 	return c.JSON(http.StatusCreated, toClaimJSON(d))
 }
 
+// apiArticleClaims lists an article's claims in reading order. Like the
+// reading page it is keyed on the article's revision and page stamp: the
+// key is the response's ETag (a client that sends it back in If-None-Match
+// gets 304 Not Modified), and the encoded list is kept in h.claimLists.
 func (h *handler) apiArticleClaims(c echo.Context) error {
 	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
-	if _, err := h.store.Article(ctx, id); err != nil {
-		return err
-	}
-	ds, err := h.store.ArticleClaims(ctx, id)
+	stamp, err := h.store.PageStamp(ctx, id)
 	if err != nil {
 		return err
 	}
-	return jsonItems(c, ds, toClaimJSON)
+	a, err := h.store.Article(ctx, id)
+	if err != nil {
+		return err
+	}
+	key := pageKey{article: id, revision: a.Revision, stamp: stamp}
+	etag := fmt.Sprintf(`"claims-%d-r%d-s%d"`, id, a.Revision, stamp)
+	c.Response().Header().Set("ETag", etag)
+	if etagMatches(c.Request().Header.Get("If-None-Match"), etag) {
+		return c.NoContent(http.StatusNotModified)
+	}
+	body, ok := h.claimLists.get(key)
+	if !ok {
+		ds, err := h.store.ArticleClaims(ctx, id)
+		if err != nil {
+			return err
+		}
+		items := make([]claimJSON, len(ds))
+		for i, d := range ds {
+			items[i] = toClaimJSON(d)
+		}
+		b, err := json.Marshal(map[string]any{"items": items})
+		if err != nil {
+			return err
+		}
+		body = jsonBody(append(b, '\n'))
+		h.claimLists.put(key, body)
+	}
+	return c.JSONBlob(http.StatusOK, body)
+}
+
+// etagMatches reports whether an If-None-Match header names etag (or is *).
+func etagMatches(header, etag string) bool {
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+		if t == etag || t == "*" {
+			return true
+		}
+	}
+	return false
 }
 
 func (h *handler) apiClaim(c echo.Context) error {

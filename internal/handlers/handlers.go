@@ -13,6 +13,7 @@ import (
 
 	"github.com/claimdesk/claimdesk/internal/store"
 	"github.com/claimdesk/claimdesk/static"
+	"github.com/claimdesk/claimdesk/views"
 )
 
 // Deps are what the handlers need from the outside.
@@ -32,7 +33,8 @@ type handler struct {
 	baseURL       string
 	secureCookies bool
 	fetchTimeout  time.Duration
-	pages         *pageCache // rendered reading-page parts
+	pages         *pageCache[views.ArticleParts] // rendered reading-page parts
+	claimLists    *pageCache[jsonBody]           // encoded GET /api/v1/articles/{id}/claims
 }
 
 // Limits on request bodies.
@@ -41,7 +43,8 @@ const maxBodyBytes = "6M" // a 5 MB upload plus the form around it
 // New returns the application's HTTP handler with every route.
 func New(d Deps) *echo.Echo {
 	h := &handler{store: d.Store, log: d.Log, assets: d.Assets, baseURL: strings.TrimRight(d.BaseURL, "/"),
-		secureCookies: d.SecureCookies, fetchTimeout: d.FetchTimeout, pages: newPageCache(pageCacheBytes)}
+		secureCookies: d.SecureCookies, fetchTimeout: d.FetchTimeout,
+		pages: newPageCache[views.ArticleParts](pageCacheBytes), claimLists: newPageCache[jsonBody](pageCacheBytes)}
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
 	}

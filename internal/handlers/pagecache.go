@@ -3,13 +3,11 @@ package handlers
 import (
 	"container/list"
 	"sync"
-
-	"github.com/claimdesk/claimdesk/views"
 )
 
-// pageCacheBytes is the budget for rendered reading-page parts: enough for
-// a few hundred large articles (a 500-claim article's parts weigh about
-// 400 kB).
+// pageCacheBytes is the budget for rendered reading-page parts, and again
+// for encoded claim lists of the API: enough for a few hundred large
+// articles (a 500-claim article's parts or list weigh about 400 kB).
 const pageCacheBytes = 32 << 20
 
 // pageKey names one rendering of an article's parts: the revision gives the
@@ -22,43 +20,48 @@ type pageKey struct {
 	stamp    int64
 }
 
-// pageCache keeps the rendered body and claim list of recently read
-// articles, one entry per article, within a byte budget, dropping the
-// least recently read first. It is safe for concurrent use; each server
-// process has its own, and several processes sharing a database stay
-// correct because the key is read from the database on every request.
-type pageCache struct {
+// sized is what a pageCache keeps: something that knows its weight.
+type sized interface{ Size() int }
+
+// pageCache keeps what was made from an article's claims (the reading
+// page's rendered parts, the API's encoded list), one entry per article,
+// within a byte budget, dropping the least recently read first. It is safe
+// for concurrent use; each server process has its own, and several
+// processes sharing a database stay correct because the key is read from
+// the database on every request.
+type pageCache[V sized] struct {
 	mu     sync.Mutex
 	budget int
 	size   int
-	order  *list.List // of *pageEntry, most recently used first
+	order  *list.List // of *pageEntry[V], most recently used first
 	byID   map[int64]*list.Element
 }
 
-type pageEntry struct {
+type pageEntry[V sized] struct {
 	key   pageKey
-	parts views.ArticleParts
+	parts V
 }
 
-func newPageCache(budget int) *pageCache {
-	return &pageCache{budget: budget, order: list.New(), byID: map[int64]*list.Element{}}
+func newPageCache[V sized](budget int) *pageCache[V] {
+	return &pageCache[V]{budget: budget, order: list.New(), byID: map[int64]*list.Element{}}
 }
 
-// get returns the parts rendered under k, if they are still kept.
-func (c *pageCache) get(k pageKey) (views.ArticleParts, bool) {
+// get returns what was kept under k, if it still is.
+func (c *pageCache[V]) get(k pageKey) (V, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	el, ok := c.byID[k.article]
-	if !ok || el.Value.(*pageEntry).key != k {
-		return views.ArticleParts{}, false
+	if !ok || el.Value.(*pageEntry[V]).key != k {
+		var zero V
+		return zero, false
 	}
 	c.order.MoveToFront(el)
-	return el.Value.(*pageEntry).parts, true
+	return el.Value.(*pageEntry[V]).parts, true
 }
 
 // put keeps parts under k, replacing the article's older entry. Parts
 // bigger than the whole budget are not kept.
-func (c *pageCache) put(k pageKey, parts views.ArticleParts) {
+func (c *pageCache[V]) put(k pageKey, parts V) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if el, ok := c.byID[k.article]; ok {
@@ -67,15 +70,21 @@ func (c *pageCache) put(k pageKey, parts views.ArticleParts) {
 	if parts.Size() > c.budget {
 		return
 	}
-	c.byID[k.article] = c.order.PushFront(&pageEntry{key: k, parts: parts})
+	c.byID[k.article] = c.order.PushFront(&pageEntry[V]{key: k, parts: parts})
 	c.size += parts.Size()
 	for c.size > c.budget {
 		c.remove(c.order.Back())
 	}
 }
 
-func (c *pageCache) remove(el *list.Element) {
-	e := c.order.Remove(el).(*pageEntry)
+func (c *pageCache[V]) remove(el *list.Element) {
+	e := c.order.Remove(el).(*pageEntry[V])
 	delete(c.byID, e.key.article)
 	c.size -= e.parts.Size()
 }
+
+// jsonBody is an encoded JSON response, as the claim-list cache keeps it.
+type jsonBody []byte
+
+// Size is the body's weight in bytes.
+func (b jsonBody) Size() int { return len(b) + 64 }

@@ -10,7 +10,7 @@ import (
 func TestPageCache(t *testing.T) {
 	parts := func(n int) views.ArticleParts { return views.ArticleParts{Body: strings.Repeat("x", n)} }
 	size := parts(100).Size()
-	c := newPageCache(3 * size)
+	c := newPageCache[views.ArticleParts](3 * size)
 	k := func(article int64, stamp int64) pageKey { return pageKey{article: article, revision: 1, stamp: stamp} }
 
 	c.put(k(1, 5), parts(100))

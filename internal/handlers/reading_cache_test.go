@@ -2,6 +2,8 @@ package handlers_test
 
 import (
 	"context"
+	"encoding/json"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -87,6 +89,18 @@ func TestReadingPageIsNeverStale(t *testing.T) {
 			return code
 		}, "No claims marked yet."},
 	}
+	// The API's list of the article's claims is kept the same way, with
+	// the key as its ETag.
+	apiList := func(etag string) (int, string, string) {
+		t.Helper()
+		code, body, hdr := api.call("GET", "/api/v1/articles/"+id+"/claims", nil, "If-None-Match", etag)
+		b, _ := json.Marshal(body)
+		return code, hdr.Get("ETag"), string(b)
+	}
+	_, etag, _ := apiList("")
+	if code, again, _ := apiList(etag); code != http.StatusNotModified || again != etag || etag == "" {
+		t.Fatalf("the list again with If-None-Match %s: %d, ETag %s; want 304", etag, code, again)
+	}
 	for _, s := range steps {
 		if code := s.change(); code >= 300 {
 			t.Fatalf("%s: %d", s.name, code)
@@ -94,5 +108,29 @@ func TestReadingPageIsNeverStale(t *testing.T) {
 		if body := page(); !strings.Contains(body, s.want) {
 			t.Fatalf("after %s the page lacks %q:\n%s", s.name, s.want, list(body))
 		}
+		code, newTag, _ := apiList(etag)
+		if code != http.StatusOK || newTag == etag {
+			t.Fatalf("after %s the API list with the old ETag: %d, ETag %s (was %s); want 200 and a new ETag", s.name, code, newTag, etag)
+		}
+		etag = newTag
+	}
+
+	// The list names the assignee: renaming that person changes it too.
+	fc := a.apiClient(models.RoleFactChecker)
+	code, c2, _ := api.call("POST", "/api/v1/articles/"+id+"/claims", map[string]any{"quote": "Delegates cheered"})
+	if code != 201 {
+		t.Fatalf("mark: %d", code)
+	}
+	if code, _, _ := api.call("PATCH", "/api/v1/claims/"+itoa(int64(num(c2, "id"))), map[string]any{"version": 1, "assignee": fc.user.Email}); code != 200 {
+		t.Fatalf("assign: %d", code)
+	}
+	_, etag, _ = apiList("")
+	admin := a.apiClient(models.RoleAdmin)
+	newName := "Renamed Checker"
+	if _, err := a.store.UpdateUser(context.Background(), store.ActorOf(admin.user), fc.user.ID, store.UserUpdate{Name: &newName}); err != nil {
+		t.Fatal(err)
+	}
+	if code, newTag, body := apiList(etag); code != http.StatusOK || newTag == etag || !strings.Contains(body, newName) {
+		t.Fatalf("after renaming the assignee: %d, ETag %s (was %s), body has the new name: %v", code, newTag, etag, strings.Contains(body, newName))
 	}
 }
