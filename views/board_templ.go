@@ -286,7 +286,7 @@ func BoardPage(v BoardView) templ.Component {
 					}
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 16, "</nav><form method=\"get\" action=\"/board\" class=\"searchbar card\" aria-label=\"Filter claims\" novalidate>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 16, "</nav><form method=\"get\" action=\"/board\" class=\"searchbar board-filters card\" aria-label=\"Filter claims\" novalidate>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
