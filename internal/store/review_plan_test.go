@@ -138,6 +138,14 @@ func TestBoardQueryPlansUseIndexes(t *testing.T) {
 			var cs []models.Claim
 			return tx.Model(&models.Claim{}).Where("claims.deleted_at IS NULL AND claims.assignee_id = ? AND claims.state IN ?", 2, models.OpenStates).Order("claims.due IS NULL, claims.due, claims.id").Limit(100).Find(&cs)
 		},
+		"sign-off count": func(tx *gorm.DB) *gorm.DB {
+			var rows []struct{ N int }
+			return s.waitingForSignOff(tx, 2).Select("1").Limit(CountCap + 1).Find(&rows)
+		},
+		"sign-off page": func(tx *gorm.DB) *gorm.DB {
+			var cs []models.Claim
+			return s.waitingForSignOff(tx, 2).Order("claims.id").Limit(100).Find(&cs)
+		},
 		"opened per week": func(tx *gorm.DB) *gorm.DB {
 			var n []int
 			return tx.Model(&models.Claim{}).Select("count(*)").Where("deleted_at IS NULL AND created_at >= ? AND created_at < ?", time.Now().AddDate(0, 0, -84), time.Now()).Find(&n)
@@ -147,7 +155,7 @@ func TestBoardQueryPlansUseIndexes(t *testing.T) {
 			return tx.Model(&models.Claim{}).Select("sum(CASE WHEN state IN ('approved','published') THEN 1 ELSE 0 END)").Where("deleted_at IS NULL AND approved_at IS NOT NULL AND approved_at >= ? AND approved_at < ?", time.Now().AddDate(0, 0, -84), time.Now()).Find(&n)
 		},
 	}
-	otherIndex := map[string]string{"overdue": "claims_open_due", "closed per week": "claims_approved_at", "opened per week": "claims_live_created"}
+	otherIndex := map[string]string{"sign-off count": "COVERING INDEX claims_in_review", "sign-off page": "claims_in_review", "overdue": "claims_open_due", "closed per week": "claims_approved_at", "opened per week": "claims_live_created"}
 	for name, q := range other {
 		p := plan(t, s, q)
 		if want := otherIndex[name]; want != "" && !strings.Contains(p, want) {
