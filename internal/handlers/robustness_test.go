@@ -60,7 +60,7 @@ func TestNoRouteAnswers500ToBadInput(t *testing.T) {
 			seen[key] = true
 			if strings.HasPrefix(path, "/api/") {
 				for _, b := range bodies {
-					for _, q := range []string{"", "?page=-1&q=%ff&state=x&from=nope&per_page=1000000"} {
+					for _, q := range append([]string{"", "?page=-1&q=%ff&state=x&from=nope&per_page=1000000"}, boardQueries...) {
 						code, body, _ := callRaw(c, r.Method, path+q, b)
 						if code >= 500 {
 							t.Errorf("%s %s%s with %.40q: %d %v", r.Method, path, q, b, code, body)
@@ -74,6 +74,11 @@ func TestNoRouteAnswers500ToBadInput(t *testing.T) {
 				switch r.Method {
 				case http.MethodGet:
 					res = admin.get(path + "?page=-1&q=%ff&from=nope&to=x&state=flying&reattach=abc&from=1&to=99")
+					for _, q := range boardQueries {
+						if r := admin.get(path + q); r.StatusCode >= 500 {
+							t.Errorf("GET %s%s: %d", path, q, r.StatusCode)
+						}
+					}
 				case http.MethodPost:
 					if path == "/logout" {
 						continue
@@ -95,6 +100,15 @@ func TestNoRouteAnswers500ToBadInput(t *testing.T) {
 	if len(seen) < 100 {
 		t.Fatalf("only %d route/id pairs tried; the route walk is broken", len(seen))
 	}
+}
+
+// boardQueries are the board's filters, unknown and all at once: a page
+// past the early checks reaches the store's resolution and, valid, the
+// index each combination names.
+var boardQueries = []string{
+	"?state=flying&verdict=Pants&assignee=ghost@example.org&marked_by=ghost@example.org&claimant=No+One&article=abc&overdue=1&no_evidence=1",
+	"?state=new&verdict=none&assignee=none&marked_by=me&overdue=1&no_evidence=1&page=3",
+	"?state=in_review&verdict=1&assignee=me&claimant=%C3%93LAFUR&article=1&marked_by=1",
 }
 
 // callRaw is client.call without its own 5xx failure, so the test reports every route.
