@@ -231,14 +231,6 @@ func (h *handler) logout(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/login")
 }
 
-// localPath keeps redirects on this site.
-func localPath(p string) string {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || len(p) > 2000 {
-		return ""
-	}
-	return p
-}
-
 func (h *handler) account(c echo.Context) error {
 	return h.renderAccount(c, http.StatusOK, "", nil)
 }
