@@ -35,6 +35,7 @@ func (h *handler) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 			case err == nil:
 				ch.User, ch.CSRF = &u, sess.CSRFToken
 				c.Set(userKey, u)
+				keepPrivate(c) // everything a signed-in user sees may be private: see privacy.go
 			case !errors.Is(err, models.ErrUnauthenticated):
 				return err
 			}
