@@ -359,6 +359,7 @@ type anchorJSON struct {
 type claimJSON struct {
 	ID            int64            `json:"id"`
 	ArticleID     int64            `json:"article_id"`
+	Number        int              `json:"number"`
 	Start         int              `json:"start"`
 	End           int              `json:"end"`
 	Quote         string           `json:"quote"`
@@ -394,7 +395,7 @@ type userRef struct {
 }
 
 func toClaimJSON(d models.ClaimDetail) claimJSON {
-	j := claimJSON{ID: d.ID, ArticleID: d.ArticleID, Start: d.Start, End: d.End, Quote: d.Quote, Prefix: d.Prefix, Suffix: d.Suffix,
+	j := claimJSON{ID: d.ID, ArticleID: d.ArticleID, Number: d.Number, Start: d.Start, End: d.End, Quote: d.Quote, Prefix: d.Prefix, Suffix: d.Suffix,
 		Summary: d.Summary, Type: d.Type, ClaimedAt: dateString(d.ClaimedAt), Notes: d.Notes, State: d.State,
 		Explanation: d.Explanation, Rationale: d.Rationale, Due: dateString(d.Due), EvidenceCount: d.EvidenceCount,
 		Anchor:  anchorJSON{State: d.AnchorState, Revision: d.AnchorRevision, PreviousQuote: d.PreviousQuote},
