@@ -8,9 +8,9 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"os"
 	"mime"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
