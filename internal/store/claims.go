@@ -122,7 +122,7 @@ func (s *Store) resolveClaimant(tx *gorm.DB, actor Actor, ref string, kind *stri
 		return &cl.ID, nil
 	}
 	cl = models.Claimant{Name: ref, NameKey: nameKey(ref), Kind: models.KindPerson, SameAs: []string{}}
-	cl.SearchKey = claimantSearchKey(cl)
+	cl.SearchKey = ClaimantSearchKey(cl)
 	if kind != nil {
 		cl.Kind = *kind
 	}
