@@ -60,7 +60,11 @@ func (h *handler) reviewSection(c echo.Context, d models.ClaimDetail) (views.Rev
 	today := todayUTC()
 	v.Overdue = d.Due != nil && d.Due.Before(today) && d.State.Open()
 	for _, s := range models.NextStates(d.State) {
-		if s != models.StateApproved && s != models.StateNeedsRecheck {
+		switch {
+		case s == models.StateApproved || s == models.StateNeedsRecheck:
+		case s == models.StatePublished: // through the preview, in the publication panel
+		case d.State == models.StatePublished && s == models.StateResearching: // Correct, in the publication panel
+		default:
 			v.NextStates = append(v.NextStates, s)
 		}
 	}
@@ -130,6 +134,9 @@ func (h *handler) reviewSection(c echo.Context, d models.ClaimDetail) (views.Rev
 	for _, e := range hist {
 		v.History = append(v.History, historyItem(e, names, false))
 		v.LastSeen = e.ID
+	}
+	if v.Publication, err = h.publicationPanel(c, d, v.LastSeen); err != nil {
+		return v, err
 	}
 	v.Form = reviewFormOf(d)
 	v.Orig = v.Form

@@ -265,8 +265,11 @@ type Verdict struct {
 }
 
 // Public reports whether the claim has a public page: it was published
-// once, and it is not deleted. A withdrawn claim's page is a notice.
-func (c Claim) Public() bool { return c.PublishedAt != nil && c.DeletedAt == nil }
+// once (or is published, from before publication dates were kept), and it
+// is not deleted. A withdrawn claim's page is a notice.
+func (c Claim) Public() bool {
+	return (c.PublishedAt != nil || c.State == StatePublished) && c.DeletedAt == nil
+}
 
 // Correction kinds.
 const (
