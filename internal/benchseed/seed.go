@@ -426,14 +426,14 @@ type seedArticle struct {
 func (g *seedGen) insertArticles(tx *gorm.DB, from, to int, counts []int, res *Result) error {
 	arts := make([]seedArticle, 0, to-from)
 	ab := newSeedInsert(tx, "articles", []string{"title", "outlet", "byline", "source_url", "published_at", "language",
-		"text", "html", "revision", "created_by", "created_at", "updated_at", "deleted_at"}, seedArticleBatch, true)
+		"text", "html", "revision", "created_by", "created_at", "updated_at", "deleted_at", "last_claim_number"}, seedArticleBatch, true)
 	for i := from; i < to; i++ {
 		a := g.article(i, counts[i])
 		var deleted any
 		if a.deleted {
 			deleted = a.created.Add(48 * time.Hour)
 		}
-		if err := ab.add(a.title, a.outlet, a.byline, a.url, a.published, "en", a.text, "", 1, g.o.Author, a.created, a.created, deleted); err != nil {
+		if err := ab.add(a.title, a.outlet, a.byline, a.url, a.published, "en", a.text, "", 1, g.o.Author, a.created, a.created, deleted, counts[i]); err != nil {
 			return err
 		}
 		arts = append(arts, a)
@@ -465,7 +465,7 @@ func (g *seedGen) insertArticles(tx *gorm.DB, from, to int, counts []int, res *R
 	cb := newSeedInsert(tx, "claims", []string{"article_id", "start_pos", "end_pos", "quote", "prefix", "suffix", "summary",
 		"type", "claimant_id", "claimed_at", "notes", "state", "verdict_id", "explanation", "rationale", "proposed_by",
 		"assignee_id", "due", "anchor_state", "anchor_revision", "version", "review_round", "created_by", "created_at",
-		"updated_at", "deleted_at", "approved_at", "claimed_place", "verdict_by", "explanation_by", "rationale_by"}, seedClaimBatch, true)
+		"updated_at", "deleted_at", "approved_at", "claimed_place", "verdict_by", "explanation_by", "rationale_by", "number"}, seedClaimBatch, true)
 	var evidenceFor []int // per claim written: how many evidence rows it gets
 	for k, a := range arts {
 		if n := counts[from+k]; n > 0 {
@@ -635,7 +635,7 @@ func (g *seedGen) claims(cb *seedInsert, id int64, a seedArticle, n int, big boo
 	t := anchor.NewText(a.text)
 	runes := []rune(a.text)
 	used := make(map[[2]int]bool, n)
-	for range n {
+	for number := 1; number <= n; number++ {
 		var span [2]int
 		for try := 0; ; try++ {
 			span = a.sentences[g.r.IntN(len(a.sentences))]
@@ -701,7 +701,7 @@ func (g *seedGen) claims(cb *seedInsert, id int64, a seedArticle, n int, big boo
 		typ := seedPickType(g.r.IntN(100))
 		if err := cb.add(id, start, end, quote, prefix, suffix, summary, string(typ), claimant, claimedAt, "", string(state),
 			verdict, explanation, rationale, proposed, assignee, due, anchorState, 1, version, round, g.o.Author,
-			created, updated, deleted, approved, place, proposed, proposed, proposed); err != nil {
+			created, updated, deleted, approved, place, proposed, proposed, proposed, number); err != nil {
 			return evidenceFor, err
 		}
 		m := 0

@@ -512,7 +512,7 @@ func (h *handler) factChecks(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	ds, more, err := h.store.FactChecks(ctx, page-1, publicPerPage)
+	ds, more, err := h.store.PublishedFactChecks(ctx, page-1, publicPerPage)
 	if err != nil {
 		return err
 	}
@@ -564,7 +564,7 @@ func (h *handler) corrections(c echo.Context) error {
 
 func (h *handler) factChecksFeed(c echo.Context) error {
 	ctx := c.Request().Context()
-	ds, _, err := h.store.FactChecks(ctx, 0, 50)
+	ds, _, err := h.store.PublishedFactChecks(ctx, 0, 50)
 	if err != nil {
 		return err
 	}

@@ -272,9 +272,9 @@ type PublicEntry struct {
 	Correction *models.Correction
 }
 
-// FactChecks is one page of the public index: fact-checks ever published
+// PublishedFactChecks is one page of the public index: fact-checks ever published
 // and not withdrawn, newest publication first, with whether more follow.
-func (s *Store) FactChecks(ctx context.Context, page, per int) ([]models.ClaimDetail, bool, error) {
+func (s *Store) PublishedFactChecks(ctx context.Context, page, per int) ([]models.ClaimDetail, bool, error) {
 	var cs []models.Claim
 	err := s.conn(ctx).Where("deleted_at IS NULL AND published_at IS NOT NULL AND withdrawn_at IS NULL").
 		Order("published_at DESC, id DESC").Offset(page * per).Limit(per + 1).Find(&cs).Error
