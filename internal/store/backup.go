@@ -55,7 +55,7 @@ var backupOrder = []string{
 	"users", "sessions", "api_tokens", "login_failures", "settings",
 	"articles", "revisions", "claimants", "verdicts", "claims",
 	"sources", "source_terms", "evidence", "appearances", "approvals", "comments", "factchecks",
-	"history_entries",
+	"corrections", "history_entries",
 }
 
 // seedTables are filled by the first migration (the default verdict scale
