@@ -40,6 +40,11 @@ func (s *Store) CreateClaim(ctx context.Context, actor Actor, n NewClaim) (model
 	}
 	applyContent(&c, n.Input)
 	err := s.tx(ctx, func(tx *gorm.DB) error {
+		first, err := takeClaimNumbers(tx, n.ArticleID, 1)
+		if err != nil {
+			return err
+		}
+		c.Number = first
 		var a models.Article
 		if err := tx.Select("id, revision").Where("deleted_at IS NULL").First(&a, n.ArticleID).Error; err != nil {
 			return lookupErr(err, "article", n.ArticleID)
@@ -66,6 +71,25 @@ func (s *Store) CreateClaim(ctx context.Context, actor Actor, n NewClaim) (model
 		return models.ClaimDetail{}, err
 	}
 	return s.Claim(ctx, c.ID)
+}
+
+// takeClaimNumbers reserves n claim numbers on an article and returns the
+// first: the article's counter is raised in place, which locks its row until
+// the transaction ends, so concurrent markers queue and never share a number
+// (migration 0035). Numbers are never given back.
+func takeClaimNumbers(tx *gorm.DB, articleID int64, n int) (int, error) {
+	res := tx.Exec(`UPDATE articles SET last_claim_number = last_claim_number + ? WHERE id = ? AND deleted_at IS NULL`, n, articleID)
+	if res.Error != nil {
+		return 0, fmt.Errorf("store: number claims of article %d: %w", articleID, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return 0, fmt.Errorf("article %d: %w", articleID, models.ErrNotFound)
+	}
+	var last int
+	if err := tx.Raw(`SELECT last_claim_number FROM articles WHERE id = ?`, articleID).Scan(&last).Error; err != nil {
+		return 0, fmt.Errorf("store: number claims of article %d: %w", articleID, err)
+	}
+	return last - n + 1, nil
 }
 
 func claimEntry(c models.Claim, action string) models.HistoryEntry {
@@ -122,7 +146,7 @@ func (s *Store) resolveClaimant(tx *gorm.DB, actor Actor, ref string, kind *stri
 		return &cl.ID, nil
 	}
 	cl = models.Claimant{Name: ref, NameKey: nameKey(ref), Kind: models.KindPerson, SameAs: []string{}}
-	cl.SearchKey = claimantSearchKey(cl)
+	cl.SearchKey = ClaimantSearchKey(cl)
 	if kind != nil {
 		cl.Kind = *kind
 	}
@@ -163,7 +187,7 @@ func (s *Store) ArticleClaims(ctx context.Context, articleID int64) ([]models.Cl
 // rationale, explanation or context). Rows are scanned explicitly rather
 // than through GORM's reflection: an article may have hundreds of claims.
 func (s *Store) ArticleReadingClaims(ctx context.Context, articleID int64) ([]models.ClaimDetail, error) {
-	rows, err := s.conn(ctx).Raw(`SELECT id, article_id, start_pos, end_pos, quote, summary, type, claimant_id, state,
+	rows, err := s.conn(ctx).Raw(`SELECT id, number, article_id, start_pos, end_pos, quote, summary, type, claimant_id, state,
 		verdict_id, assignee_id, anchor_state, anchor_revision, previous_quote, version, evidence_count
 		FROM claims WHERE article_id = ? AND deleted_at IS NULL ORDER BY start_pos, end_pos DESC, id LIMIT 10000`, articleID).Rows()
 	if err != nil {
@@ -174,7 +198,7 @@ func (s *Store) ArticleReadingClaims(ctx context.Context, articleID int64) ([]mo
 	for rows.Next() {
 		var c models.Claim
 		var claimant, verdict, assignee sql.NullInt64
-		if err := rows.Scan(&c.ID, &c.ArticleID, &c.Start, &c.End, &c.Quote, &c.Summary, &c.Type, &claimant, &c.State,
+		if err := rows.Scan(&c.ID, &c.Number, &c.ArticleID, &c.Start, &c.End, &c.Quote, &c.Summary, &c.Type, &claimant, &c.State,
 			&verdict, &assignee, &c.AnchorState, &c.AnchorRevision, &c.PreviousQuote, &c.Version, &c.EvidenceCount); err != nil {
 			return nil, fmt.Errorf("store: claims of article %d: %w", articleID, err)
 		}
@@ -306,6 +330,12 @@ type ClaimPatch struct {
 	Assignee    *string // id or e-mail; "" clears
 	Due         *string // YYYY-MM-DD; "" clears
 	Reason      string  // required when sending a claim back to researching
+	// Publishing (state "published"): the public note of a correction,
+	// required when a fact-check published before changes; and, when not
+	// zero, the article revision the person previewed (a newer one is a
+	// conflict).
+	CorrectionNote  string
+	ArticleRevision int
 }
 
 func (p ClaimPatch) touchesReview() bool {
@@ -370,6 +400,11 @@ func (s *Store) UpdateClaim(ctx context.Context, actor Actor, id int64, p ClaimP
 		if c.Version != p.Version {
 			return s.staleClaim(ctx, tx, c)
 		}
+		if p.ArticleRevision > 0 {
+			if err := previewedRevision(tx, c, p.ArticleRevision); err != nil {
+				return err
+			}
+		}
 		old := c
 		applyContent(&c, p.Content)
 		if p.Content.Claimant != nil {
@@ -401,6 +436,9 @@ func (s *Store) UpdateClaim(ctx context.Context, actor Actor, id int64, p ClaimP
 		}
 		if p.Reason != "" {
 			ch["reason"] = Change{nil, p.Reason}
+		}
+		if note, ok := republished(old, c, p.CorrectionNote); ok {
+			ch["correction"] = Change{nil, note}
 		}
 		return s.appendHistory(tx, actor, claimEntry(c, action), ch)
 	})
@@ -510,9 +548,11 @@ func (s *Store) applyReview(tx *gorm.DB, actor Actor, c *models.Claim, p ClaimPa
 		c.Due = due
 	}
 	if leaving {
+		from := c.State
 		if err := moveClaim(c, target, p.Reason); err != nil {
 			return err
 		}
+		return s.publicationMoved(tx, actor, c, from, p.CorrectionNote)
 	}
 	return nil
 }
@@ -559,7 +599,17 @@ func claimChanges(old, c models.Claim) Changes {
 	ch.diff("end", old.End, c.End)
 	ch.diff("quote", old.Quote, c.Quote)
 	ch.diff("anchor_state", old.AnchorState, c.AnchorState)
+	ch.diff("under_reverification_since", timeValue(old.ReverifySince), timeValue(c.ReverifySince))
+	ch.diff("reverified_at", timeValue(old.ReverifiedAt), timeValue(c.ReverifiedAt))
+	ch.diff("published_at", timeValue(old.PublishedAt), timeValue(c.PublishedAt))
 	return ch
+}
+
+func timeValue(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return t.UTC().Format(time.RFC3339)
 }
 
 func dateValue(t *time.Time) any {
@@ -576,6 +626,10 @@ func claimColumns(c models.Claim) map[string]any {
 		"proposed_by": c.ProposedBy, "verdict_by": c.VerdictBy, "explanation_by": c.ExplanationBy, "rationale_by": c.RationaleBy, "assignee_id": c.AssigneeID, "due": c.Due, "review_round": c.ReviewRound,
 		"start_pos": c.Start, "end_pos": c.End, "quote": c.Quote, "prefix": c.Prefix, "suffix": c.Suffix,
 		"anchor_state": c.AnchorState, "anchor_revision": c.AnchorRevision, "previous_quote": c.PreviousQuote,
+		"published_at": c.PublishedAt, "public_modified_at": c.PublicModifiedAt, "reverify_since": c.ReverifySince,
+		"reverified_at": c.ReverifiedAt, "withdrawn_at": c.WithdrawnAt, "withdrawal_reason": c.WithdrawalReason,
+		"correction_note": c.CorrectionNote, "pub_verdict_id": c.PubVerdictID, "pub_verdict_label": c.PubVerdictLabel,
+		"pub_explanation": c.PubExplanation, "pub_rationale": c.PubRationale,
 		"version": c.Version, "updated_at": c.UpdatedAt,
 	}
 }
