@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/claimdesk/claimdesk/internal/mail"
 	"github.com/claimdesk/claimdesk/internal/store"
 )
 
@@ -21,6 +22,7 @@ type config struct {
 	BaseURL      string
 	LogLevel     slog.Level
 	FetchTimeout time.Duration
+	Mail         mail.Config // CLAIMDESK_SMTP_URL, CLAIMDESK_MAIL_FROM; off when unset
 }
 
 // Secure reports whether cookies must be sent over HTTPS only.
@@ -67,6 +69,9 @@ func loadConfig(getenv func(string) string, args []string) (config, error) {
 	c.FetchTimeout, err = time.ParseDuration(timeout)
 	if err != nil || c.FetchTimeout <= 0 || c.FetchTimeout > 2*time.Minute {
 		return c, fmt.Errorf("CLAIMDESK_FETCH_TIMEOUT: %q must be a duration up to 2m, e.g. 15s", timeout)
+	}
+	if c.Mail, err = mail.ParseURL(getenv("CLAIMDESK_SMTP_URL"), getenv("CLAIMDESK_MAIL_FROM"), c.BaseURL); err != nil {
+		return c, fmt.Errorf("CLAIMDESK_SMTP_URL: %w", err)
 	}
 	return c, nil
 }
