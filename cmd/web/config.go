@@ -21,6 +21,9 @@ type config struct {
 	BaseURL      string
 	LogLevel     slog.Level
 	FetchTimeout time.Duration
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client (CLAIMDESK_TRUSTED_PROXIES); none: the socket's address.
+	TrustedProxies []*net.IPNet
 }
 
 // Secure reports whether cookies must be sent over HTTPS only.
@@ -67,6 +70,9 @@ func loadConfig(getenv func(string) string, args []string) (config, error) {
 	c.FetchTimeout, err = time.ParseDuration(timeout)
 	if err != nil || c.FetchTimeout <= 0 || c.FetchTimeout > 2*time.Minute {
 		return c, fmt.Errorf("CLAIMDESK_FETCH_TIMEOUT: %q must be a duration up to 2m, e.g. 15s", timeout)
+	}
+	if c.TrustedProxies, err = parseCIDRs("CLAIMDESK_TRUSTED_PROXIES", getenv("CLAIMDESK_TRUSTED_PROXIES")); err != nil {
+		return c, err
 	}
 	return c, nil
 }

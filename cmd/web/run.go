@@ -75,7 +75,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	}
 	srv := &http.Server{
 		Handler: handlers.New(handlers.Deps{Store: st, Log: log, Assets: assets, BaseURL: cfg.BaseURL,
-			SecureCookies: cfg.Secure(), FetchTimeout: cfg.FetchTimeout}),
+			SecureCookies: cfg.Secure(), FetchTimeout: cfg.FetchTimeout, TrustedProxies: cfg.TrustedProxies}),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      90 * time.Second,

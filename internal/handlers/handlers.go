@@ -4,6 +4,7 @@ package handlers
 
 import (
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -24,6 +25,9 @@ type Deps struct {
 	BaseURL       string // public origin, e.g. https://claims.example.org
 	SecureCookies bool
 	FetchTimeout  time.Duration
+	// TrustedProxies are the proxies whose X-Forwarded-For is believed
+	// (CLAIMDESK_TRUSTED_PROXIES); none means the socket's address is the client's.
+	TrustedProxies []*net.IPNet
 }
 
 type handler struct {
@@ -54,6 +58,7 @@ func New(d Deps) *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = h.handleError
+	e.IPExtractor = clientIP(d.TrustedProxies) // clientip.go
 
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
 		h.log.Error("panic", "err", err, "stack", string(stack))
