@@ -122,6 +122,7 @@ func New(d Deps) *echo.Echo {
 	h.sourceRoutes(signedIn, api)
 	h.reviewRoutes(signedIn, api)
 	h.exportRoutes(pages, signedIn, api)
+	h.publicationRoutes(pages, signedIn, api)
 	h.revisionRoutes(signedIn, api)
 	api.Any("/*", func(c echo.Context) error { return echo.ErrNotFound })
 	return e
