@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/claimdesk/claimdesk/internal/mail"
 	"github.com/claimdesk/claimdesk/internal/store"
 )
 
@@ -24,6 +25,7 @@ type config struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
 	// the client (CLAIMDESK_TRUSTED_PROXIES); none: the socket's address.
 	TrustedProxies []*net.IPNet
+	Mail           mail.Config // CLAIMDESK_SMTP_URL, CLAIMDESK_MAIL_FROM; off when unset
 }
 
 // Secure reports whether cookies must be sent over HTTPS only.
@@ -73,6 +75,9 @@ func loadConfig(getenv func(string) string, args []string) (config, error) {
 	}
 	if c.TrustedProxies, err = parseCIDRs("CLAIMDESK_TRUSTED_PROXIES", getenv("CLAIMDESK_TRUSTED_PROXIES")); err != nil {
 		return c, err
+	}
+	if c.Mail, err = mail.ParseURL(getenv("CLAIMDESK_SMTP_URL"), getenv("CLAIMDESK_MAIL_FROM"), c.BaseURL); err != nil {
+		return c, fmt.Errorf("CLAIMDESK_SMTP_URL: %w", err)
 	}
 	return c, nil
 }

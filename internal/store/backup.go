@@ -55,12 +55,13 @@ var backupOrder = []string{
 	"users", "sessions", "api_tokens", "login_failures", "settings",
 	"articles", "revisions", "claimants", "verdicts", "claims",
 	"sources", "source_terms", "evidence", "appearances", "approvals", "comments", "factchecks",
-	"corrections", "history_entries",
+	"corrections", "account_links", "mail_outbox", "mail_cursor",
+	"history_entries",
 }
 
 // seedTables are filled by the first migration (the default verdict scale
 // and settings). A restore replaces their rows with the backup's.
-var seedTables = map[string]bool{"settings": true, "verdicts": true}
+var seedTables = map[string]bool{"settings": true, "verdicts": true, "mail_cursor": true}
 
 // derivedTable reports whether a table is rebuilt rather than backed up:
 // the migration log (the target has its own), the claim tallies, the page

@@ -76,6 +76,10 @@ func fillAll(t *testing.T, s *store.Store) credentials {
 	if _, err := s.Authenticate(ctx, editor.Email, "wrong password!", "192.0.2.1"); !errors.Is(err, models.ErrUnauthenticated) {
 		t.Fatalf("wrong password: %v", err)
 	}
+	if _, err := s.InviteUser(ctx, store.ActorOf(admin), models.NewUser{Email: "invited@example.org", Name: "Ina Invited", Role: "viewer"},
+		&models.OutgoingMail{Kind: models.LinkInvite, Subject: "Invite", Body: "Choose a password: " + models.LinkPlaceholder}); err != nil {
+		t.Fatal(err)
+	}
 	if err := s.SetSettings(ctx, store.ActorOf(admin), map[string]string{"newsroom_name": "Helsinki Desk \"</style>\"", "newsroom_url": "https://desk.example.org/"}); err != nil {
 		t.Fatal(err)
 	}
