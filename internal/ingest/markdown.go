@@ -67,14 +67,18 @@ func markdownText(s string) (title, body string) {
 	if w.title == "" {
 		w.title = fmTitle
 	}
+	if w.title == "" {
+		w.title = w.heading
+	}
 	return w.title, w.out.String()
 }
 
 // mdWriter collects the text of a goldmark syntax tree.
 type mdWriter struct {
-	src   []byte
-	out   strings.Builder
-	title string
+	src     []byte
+	out     strings.Builder
+	title   string // the first level-1 heading
+	heading string // the first heading of any level
 }
 
 func (w *mdWriter) visit(n ast.Node, entering bool) (ast.WalkStatus, error) {
@@ -84,12 +88,18 @@ func (w *mdWriter) visit(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		w.out.WriteString("\n\n")
 	case *ast.Heading:
 		w.out.WriteString("\n\n")
-		if entering && n.Level == 1 && w.title == "" {
+		if entering && (w.heading == "" || n.Level == 1 && w.title == "") {
 			h := mdWriter{src: w.src}
 			for c := n.FirstChild(); c != nil; c = c.NextSibling() {
 				_ = ast.Walk(c, h.visit)
 			}
-			w.title = strings.TrimSpace(h.out.String())
+			text := strings.TrimSpace(h.out.String())
+			if w.heading == "" {
+				w.heading = text
+			}
+			if n.Level == 1 && w.title == "" {
+				w.title = text
+			}
 		}
 	case *ast.CodeBlock, *ast.FencedCodeBlock:
 		if entering {
