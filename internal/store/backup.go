@@ -53,6 +53,7 @@ var errNoOnlineCopy = errors.New("PostgreSQL cannot copy itself with VACUUM INTO
 // by name; TestBackupOrderCoversSchema fails until a new table is added here.
 var backupOrder = []string{
 	"users", "sessions", "api_tokens", "login_failures", "settings",
+	"upload_holds",
 	"articles", "revisions", "claimants", "verdicts", "claims",
 	"sources", "source_terms", "evidence", "appearances", "approvals", "comments",
 	"history_entries",
