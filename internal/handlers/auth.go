@@ -35,6 +35,7 @@ func (h *handler) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 			case err == nil:
 				ch.User, ch.CSRF = &u, sess.CSRFToken
 				c.Set(userKey, u)
+				keepPrivate(c) // everything a signed-in user sees may be private: see privacy.go
 			case !errors.Is(err, models.ErrUnauthenticated):
 				return err
 			}
@@ -231,14 +232,6 @@ func (h *handler) logout(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/login")
 }
 
-// localPath keeps redirects on this site.
-func localPath(p string) string {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || len(p) > 2000 {
-		return ""
-	}
-	return p
-}
-
 func (h *handler) account(c echo.Context) error {
 	return h.renderAccount(c, http.StatusOK, "", nil)
 }
@@ -249,7 +242,7 @@ func (h *handler) renderAccount(c echo.Context, status int, newToken string, err
 	if err != nil {
 		return err
 	}
-	return render(c, status, views.AccountPage(views.AccountView{User: u, Tokens: toks, NewToken: newToken, Errors: errs}))
+	return render(c, status, views.AccountPage(views.AccountView{User: u, Tokens: toks, NewToken: newToken, Errors: errs, Account: h.accountExtras(c)}))
 }
 
 func (h *handler) createToken(c echo.Context) error {
@@ -274,61 +267,6 @@ func (h *handler) revokeToken(c echo.Context) error {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/account")
-}
-
-func (h *handler) users(c echo.Context) error {
-	return h.renderUsers(c, http.StatusOK, views.UserForm{Role: string(models.RoleEditor)}, c.QueryParam("saved"))
-}
-
-func (h *handler) renderUsers(c echo.Context, status int, f views.UserForm, flash string) error {
-	if err := must(c, models.ActAdmin); err != nil {
-		return err
-	}
-	us, err := h.store.Users(c.Request().Context())
-	if err != nil {
-		return err
-	}
-	if flash != "" {
-		flash = "Saved."
-	}
-	return render(c, status, views.UsersPage(views.UsersView{Users: us, Form: f, Flash: flash}))
-}
-
-func (h *handler) addUser(c echo.Context) error {
-	if err := must(c, models.ActAdmin); err != nil {
-		return err
-	}
-	f := views.UserForm{Email: c.FormValue("email"), Name: c.FormValue("name"), Role: c.FormValue("role")}
-	_, err := h.store.CreateUser(c.Request().Context(), actor(c), models.NewUser{Email: f.Email, Name: f.Name, Role: f.Role, Password: c.FormValue("password")})
-	var verr models.ValidationError
-	if errors.As(err, &verr) {
-		f.Errors = verr
-		return h.renderUsers(c, http.StatusUnprocessableEntity, f, "")
-	}
-	if err != nil {
-		return err
-	}
-	return c.Redirect(http.StatusSeeOther, "/admin/users?saved=1")
-}
-
-func (h *handler) updateUser(c echo.Context) error {
-	if err := must(c, models.ActAdmin); err != nil {
-		return err
-	}
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	role := c.FormValue("role-" + strconv.FormatInt(id, 10))
-	if role == "" {
-		role = c.FormValue("role")
-	}
-	active := c.FormValue("active") == "true"
-	_, err = h.store.UpdateUser(c.Request().Context(), actor(c), id, store.UserUpdate{Role: &role, Active: &active})
-	if err != nil {
-		return err
-	}
-	return c.Redirect(http.StatusSeeOther, "/admin/users?saved=1")
 }
 
 func (h *handler) settings(c echo.Context) error {

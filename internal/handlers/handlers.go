@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
+	"github.com/claimdesk/claimdesk/internal/mail"
 	"github.com/claimdesk/claimdesk/internal/store"
 	"github.com/claimdesk/claimdesk/static"
 	"github.com/claimdesk/claimdesk/views"
@@ -24,6 +25,7 @@ type Deps struct {
 	BaseURL       string // public origin, e.g. https://claims.example.org
 	SecureCookies bool
 	FetchTimeout  time.Duration
+	Mail          *mail.Outbox // nil or off: links are shown, no mail is queued
 }
 
 type handler struct {
@@ -33,6 +35,7 @@ type handler struct {
 	baseURL       string
 	secureCookies bool
 	fetchTimeout  time.Duration
+	mail          *mail.Outbox
 	pages         *pageCache[views.ArticleParts] // rendered reading-page parts
 	claimLists    *pageCache[jsonBody]           // encoded GET /api/v1/articles/{id}/claims
 }
@@ -43,7 +46,7 @@ const maxBodyBytes = "6M" // a 5 MB upload plus the form around it
 // New returns the application's HTTP handler with every route.
 func New(d Deps) *echo.Echo {
 	h := &handler{store: d.Store, log: d.Log, assets: d.Assets, baseURL: strings.TrimRight(d.BaseURL, "/"),
-		secureCookies: d.SecureCookies, fetchTimeout: d.FetchTimeout,
+		secureCookies: d.SecureCookies, fetchTimeout: d.FetchTimeout, mail: d.Mail,
 		pages: newPageCache[views.ArticleParts](pageCacheBytes), claimLists: newPageCache[jsonBody](pageCacheBytes)}
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
@@ -97,9 +100,6 @@ func New(d Deps) *echo.Echo {
 	signedIn.GET("/account", h.account)
 	signedIn.POST("/account/tokens", h.createToken)
 	signedIn.POST("/account/tokens/:id/revoke", h.revokeToken)
-	signedIn.GET("/admin/users", h.users)
-	signedIn.POST("/admin/users", h.addUser)
-	signedIn.POST("/admin/users/:id", h.updateUser)
 	signedIn.GET("/admin/settings", h.settings)
 	signedIn.POST("/admin/settings", h.saveSettings)
 
@@ -117,7 +117,9 @@ func New(d Deps) *echo.Echo {
 	h.sourceRoutes(signedIn, api)
 	h.reviewRoutes(signedIn, api)
 	h.exportRoutes(pages, signedIn, api)
+	h.publicationRoutes(pages, signedIn, api)
 	h.revisionRoutes(signedIn, api)
+	h.accountRoutes(pages, signedIn, api)
 	api.Any("/*", func(c echo.Context) error { return echo.ErrNotFound })
 	return e
 }

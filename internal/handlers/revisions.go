@@ -429,7 +429,11 @@ func (h *handler) apiSaveText(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"revision": res.Revision, "reanchor": res.Summary})
+	touched := res.Published
+	if touched == nil {
+		touched = []store.TouchedClaim{}
+	}
+	return c.JSON(http.StatusOK, map[string]any{"revision": res.Revision, "reanchor": res.Summary, "published_claims": touched})
 }
 
 func (h *handler) apiDeleteArticle(c echo.Context) error {

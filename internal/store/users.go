@@ -56,7 +56,7 @@ func (s *Store) createUser(ctx context.Context, actor Actor, n models.NewUser, f
 	if err != nil {
 		return models.User{}, fmt.Errorf("store: hash password: %w", err)
 	}
-	u := models.User{Email: email, Name: strings.TrimSpace(n.Name), Role: role, PasswordHash: string(hash), Active: true}
+	u := models.User{Email: email, Name: strings.TrimSpace(n.Name), Role: role, PasswordHash: string(hash), Active: true, EmailNotifications: true}
 	err = s.tx(ctx, func(tx *gorm.DB) error {
 		if firstOnly {
 			if err := s.dialect.lockHistory(tx); err != nil {
@@ -233,6 +233,9 @@ func (s *Store) CreateSession(ctx context.Context, u models.User) (string, model
 	sess := models.Session{ID: hashToken(tok), UserID: u.ID, CSRFToken: randomToken(32), ExpiresAt: s.nowUTC().Add(SessionLifetime), CreatedAt: s.nowUTC()}
 	if err := s.conn(ctx).Create(&sess).Error; err != nil {
 		return "", sess, fmt.Errorf("store: create session: %w", err)
+	}
+	if err := s.recordSignIn(ctx, u.ID); err != nil {
+		return "", sess, fmt.Errorf("store: record sign-in: %w", err)
 	}
 	return tok, sess, nil
 }
