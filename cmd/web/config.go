@@ -23,6 +23,10 @@ type config struct {
 	LogLevel     slog.Level
 	FetchTimeout time.Duration
 	Mail         mail.Config // CLAIMDESK_SMTP_URL, CLAIMDESK_MAIL_FROM; off when unset
+	// SQLiteSynchronous is SQLite's synchronous setting, FULL (the default:
+	// a commit survives power loss) or NORMAL (faster; survives a crash of
+	// the process, may lose the last commits on power loss).
+	SQLiteSynchronous string
 }
 
 // Secure reports whether cookies must be sent over HTTPS only.
@@ -35,6 +39,7 @@ func loadConfig(getenv func(string) string, args []string) (config, error) {
 		DatabaseURL: cmp.Or(getenv("CLAIMDESK_DATABASE_URL"), "data/claimdesk.db"),
 		BaseURL:     getenv("CLAIMDESK_BASE_URL"),
 	}
+	c.SQLiteSynchronous = strings.ToUpper(cmp.Or(strings.TrimSpace(getenv("CLAIMDESK_SQLITE_SYNCHRONOUS")), store.SynchronousFull))
 	level := cmp.Or(getenv("CLAIMDESK_LOG_LEVEL"), "info")
 	timeout := cmp.Or(getenv("CLAIMDESK_FETCH_TIMEOUT"), "15s")
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
@@ -50,6 +55,9 @@ func loadConfig(getenv func(string) string, args []string) (config, error) {
 	}
 	if _, _, err := store.ParseURL(c.DatabaseURL); err != nil {
 		return c, fmt.Errorf("CLAIMDESK_DATABASE_URL: %w", err)
+	}
+	if c.SQLiteSynchronous != store.SynchronousFull && c.SQLiteSynchronous != store.SynchronousNormal {
+		return c, fmt.Errorf("CLAIMDESK_SQLITE_SYNCHRONOUS: %q must be FULL or NORMAL", c.SQLiteSynchronous)
 	}
 	if c.BaseURL == "" {
 		host, port, _ := net.SplitHostPort(c.Addr)

@@ -22,8 +22,10 @@ func TestLoadConfig(t *testing.T) {
 		check   func(config) bool
 	}{
 		{"defaults", nil, nil, "", func(c config) bool {
-			return c.Addr == "localhost:8080" && c.DatabaseURL == "data/claimdesk.db" && c.BaseURL == "http://localhost:8080" && !c.Secure()
+			return c.Addr == "localhost:8080" && c.DatabaseURL == "data/claimdesk.db" && c.BaseURL == "http://localhost:8080" && !c.Secure() && c.SQLiteSynchronous == "FULL"
 		}},
+		{"synchronous normal", map[string]string{"CLAIMDESK_SQLITE_SYNCHRONOUS": "normal"}, nil, "", func(c config) bool { return c.SQLiteSynchronous == "NORMAL" }},
+		{"bad synchronous", map[string]string{"CLAIMDESK_SQLITE_SYNCHRONOUS": "OFF"}, nil, "CLAIMDESK_SQLITE_SYNCHRONOUS", nil},
 		{"postgres and https", map[string]string{"CLAIMDESK_DATABASE_URL": "postgres://u@db/claims", "CLAIMDESK_BASE_URL": "https://claims.example.org/"}, nil, "", func(c config) bool {
 			return c.BaseURL == "https://claims.example.org" && c.Secure()
 		}},

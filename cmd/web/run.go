@@ -45,7 +45,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 }
 
 func openStore(ctx context.Context, cfg config, log *slog.Logger) (*store.Store, error) {
-	st, err := store.Open(ctx, store.Options{URL: cfg.DatabaseURL, Log: log})
+	st, err := store.Open(ctx, store.Options{URL: cfg.DatabaseURL, Log: log, Synchronous: cfg.SQLiteSynchronous})
 	if err != nil {
 		return nil, err
 	}
