@@ -4,6 +4,7 @@ package handlers
 
 import (
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -25,7 +26,10 @@ type Deps struct {
 	BaseURL       string // public origin, e.g. https://claims.example.org
 	SecureCookies bool
 	FetchTimeout  time.Duration
-	Mail          *mail.Outbox // nil or off: links are shown, no mail is queued
+	// TrustedProxies are the proxies whose X-Forwarded-For is believed
+	// (CLAIMDESK_TRUSTED_PROXIES); none means the socket's address is the client's.
+	TrustedProxies []*net.IPNet
+	Mail           *mail.Outbox // nil or off: links are shown, no mail is queued
 }
 
 type handler struct {
@@ -59,6 +63,7 @@ func New(d Deps) *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = h.handleError
+	e.IPExtractor = clientIP(d.TrustedProxies) // clientip.go
 
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
 		h.log.Error("panic", "err", err, "stack", string(stack))

@@ -38,6 +38,7 @@ func (h *handler) publicationRoutes(public, pages, api *echo.Group) {
 	api.POST("/claims/:id/correct", h.apiPublicationStep("correct"))
 	api.POST("/claims/:id/withdraw", h.apiPublicationStep("withdraw"))
 	api.GET("/claims/:id/corrections", h.apiCorrections)
+	h.newsroomRoutes(pages)
 }
 
 // The public page.
@@ -220,7 +221,7 @@ func (h *handler) publishView(c echo.Context, id int64) (views.PublishView, erro
 	}
 	cl := data.Claims[0]
 	v := views.PublishView{ClaimID: cl.ID, Version: cl.Version, ArticleRevision: data.Article.Revision, Note: cl.CorrectionNote,
-		Republish: cl.PublishedAt != nil, NoNewsroom: strings.TrimSpace(data.Newsroom.Name) == ""}
+		Republish: cl.PublishedAt != nil, NoNewsroom: unnamedNewsroom(data.Newsroom.Name)}
 	v.Changed = v.Republish && (fmt.Sprint(idOrNil(cl.PubVerdictID)) != fmt.Sprint(idOrNil(cl.VerdictID)) ||
 		cl.PubExplanation != cl.Explanation || cl.PubRationale != cl.Rationale)
 	// The preview is the page as it will be: the values about to be
@@ -498,6 +499,13 @@ func (h *handler) newsroomName(c echo.Context) (string, error) {
 		return n, nil
 	}
 	return export.DefaultNewsroom, nil
+}
+
+// unnamedNewsroom reports whether the newsroom's name is still unset (or
+// the placeholder the first run stores).
+func unnamedNewsroom(name string) bool {
+	n := strings.TrimSpace(name)
+	return n == "" || n == export.DefaultNewsroom
 }
 
 func factCheckItem(d models.ClaimDetail, scale []models.Verdict) views.FactCheckItem {

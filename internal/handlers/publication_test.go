@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -216,4 +217,113 @@ func (c *client) callRaw(method, path string) (int, string, http.Header) {
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
 	return res.StatusCode, string(b), res.Header
+}
+
+// TestPublishingPages walks the publishing pages as a person would: the
+// preview and its warnings, a stale preview, the edit page's confirmation
+// before a revision touches a published claim, and the claim page's
+// choices with their 422s and 409.
+func TestPublishingPages(t *testing.T) {
+	a := newApp(t)
+	ed, fa, fb := a.apiClient(models.RoleEditor), a.apiClient(models.RoleFactChecker), a.apiClient(models.RoleFactChecker)
+	art := storetest.Article(t, a.store, ed.user, "Helsinki summit", summitReport)
+	putin := markQuote(t, ed, art.ID, "The Russian state has never interfered and is not going to interfere in internal American affairs including the election process")
+	indict := markQuote(t, ed, art.ID, "a grand jury indicted 12 Russian intelligence officers")
+	pubPublish(t, fa, fb, putin, "False", "Russia interfered.")
+	// indict: approved, not published yet.
+	cl := getClaim(t, fa, indict)
+	for _, st := range []map[string]any{{"state": "researching"}, {"verdict": "True", "explanation": "The indictment is public."}, {"state": "in_review"}} {
+		st["version"] = num(cl, "version")
+		fa.call("PATCH", "/api/v1/claims/"+itoa(indict), st)
+		cl = getClaim(t, fa, indict)
+	}
+	fb.call("POST", "/api/v1/claims/"+itoa(indict)+"/approvals", map[string]any{"approve": true, "version": num(cl, "version")})
+
+	b := a.signIn(models.RoleFactChecker)
+	page := b.get("/claims/" + itoa(indict))
+	if !strings.Contains(page.Body, `data-testid="publish-link"`) || strings.Contains(page.Body, `name="state" value="published"`) {
+		t.Fatalf("an approved claim's page: publishing goes through the preview")
+	}
+	pre := b.get("/claims/" + itoa(indict) + "/publish")
+	if pre.StatusCode != 200 || !strings.Contains(pre.Body, `data-testid="publish-preview"`) || !strings.Contains(pre.Body, "The indictment is public.") ||
+		!strings.Contains(pre.Body, `data-testid="newsroom-warning"`) || !strings.Contains(pre.Body, "Claimdesk newsroom") {
+		t.Fatalf("preview: %d", pre.StatusCode)
+	}
+	// The article is revised after the preview: publishing it is a 409.
+	newText := strings.Replace(summitReport, "on Monday.", "on Monday in Helsinki.", 1)
+	if code, out, _ := ed.call("PUT", "/api/v1/articles/"+itoa(art.ID)+"/text", map[string]any{"text": newText}); code != 200 || len(out["published_claims"].([]any)) != 0 {
+		t.Fatalf("PUT an edit away from the claims: %d %v", code, out)
+	}
+	cl = getClaim(t, fa, indict)
+	res := b.postForm("/claims/"+itoa(indict)+"/publish", url.Values{"version": {itoa(int64(num(cl, "version")))}, "article_revision": {"1"}})
+	if res.StatusCode != http.StatusConflict || !strings.Contains(res.Body, "after the preview you confirmed") || getClaim(t, fa, indict)["state"] != "approved" {
+		t.Fatalf("publish after a revision: %d", res.StatusCode)
+	}
+
+	// With the newsroom named, the warning goes.
+	admin := a.signIn(models.RoleAdmin)
+	admin.get("/admin/settings")
+	if res := admin.postForm("/admin/settings", url.Values{"newsroom_name": {"Helsinki Fact Desk"}, "newsroom_logo_url": {"javascript:alert(1)"}, "required_approvals": {"1"}}); res.StatusCode != 422 {
+		t.Fatalf("a logo that is not a web address: %d", res.StatusCode)
+	}
+	if res := admin.postForm("/admin/settings", url.Values{"newsroom_name": {"Helsinki Fact Desk"}, "newsroom_logo_url": {"https://factdesk.example.org/logo.png"}, "required_approvals": {"1"}}); res.StatusCode != 303 {
+		t.Fatalf("settings: %d", res.StatusCode)
+	}
+	pre = b.get("/claims/" + itoa(indict) + "/publish")
+	if strings.Contains(pre.Body, `data-testid="newsroom-warning"`) {
+		t.Fatalf("the warning stays after the newsroom was named")
+	}
+	res = b.postForm("/claims/"+itoa(indict)+"/publish", url.Values{"version": {itoa(int64(num(cl, "version")))}, "article_revision": {"2"}})
+	if res.StatusCode != 303 || getClaim(t, fa, indict)["state"] != "published" {
+		t.Fatalf("publish: %d %s", res.StatusCode, rvAlert(res.Body))
+	}
+	_, body := pubPage(t, a, "/claims/"+itoa(indict))
+	if !strings.Contains(body, `property="og:image" content="https://factdesk.example.org/logo.png"`) || !strings.Contains(body, `"name":"Helsinki Fact Desk"`) {
+		t.Fatalf("public page lacks the newsroom")
+	}
+
+	// The edit page asks before a revision touches published claims.
+	edb := a.signIn(models.RoleEditor)
+	edb.get("/articles/" + itoa(art.ID) + "/edit")
+	touching := strings.Replace(newText, "never interfered", "never meddled", 1)
+	res = edb.postForm("/articles/"+itoa(art.ID)+"/text", url.Values{"text": {touching}, "revision": {"2"}})
+	if res.StatusCode != 200 || !strings.Contains(res.Body, `data-testid="touched-published"`) || !strings.Contains(res.Body, `name="confirm_published" value="1"`) {
+		t.Fatalf("edit touching a published claim: %d", res.StatusCode)
+	}
+	if code, art2, _ := ed.call("GET", "/api/v1/articles/"+itoa(art.ID), nil); code != 200 || num(art2, "revision") != 2 {
+		t.Fatalf("the revision was saved before it was confirmed: %v", art2)
+	}
+	res = edb.postForm("/articles/"+itoa(art.ID)+"/text", url.Values{"text": {touching}, "revision": {"2"}, "confirm_published": {"1"}})
+	if res.StatusCode != 303 {
+		t.Fatalf("confirmed edit: %d", res.StatusCode)
+	}
+	p := getClaim(t, fa, putin)
+	if p["publication"].(map[string]any)["under_reverification_since"] == nil {
+		t.Fatalf("not under re-verification: %v", p["publication"])
+	}
+
+	// The claim page's three choices: 422 without a note or reason, with
+	// the typed text kept; one of two fact-checkers gets 409.
+	page = b.get("/claims/" + itoa(putin))
+	for _, want := range []string{`data-testid="claim-reverification"`, `data-testid="reverify-form"`, `data-testid="correct-form"`, `data-testid="withdraw-form"`, `data-testid="public-link"`, `data-testid="copy-claimreview"`} {
+		if !strings.Contains(page.Body, want) {
+			t.Fatalf("claim page under re-verification lacks %s", want)
+		}
+	}
+	v := itoa(int64(num(p, "version")))
+	if res := b.postForm("/claims/"+itoa(putin)+"/correct", url.Values{"version": {v}, "note": {"  "}}); res.StatusCode != 422 || !strings.Contains(res.Body, "Write the correction note") {
+		t.Fatalf("correct without a note: %d", res.StatusCode)
+	}
+	if res := b.postForm("/claims/"+itoa(putin)+"/withdraw", url.Values{"version": {v}, "reason": {""}}); res.StatusCode != 422 || !strings.Contains(res.Body, "Say why the fact-check is withdrawn") {
+		t.Fatalf("withdraw without a reason: %d", res.StatusCode)
+	}
+	other := a.signIn(models.RoleFactChecker)
+	other.get("/claims/" + itoa(putin))
+	if res := other.postForm("/claims/"+itoa(putin)+"/reverify", url.Values{"version": {v}}); res.StatusCode != 303 {
+		t.Fatalf("verdict stands: %d", res.StatusCode)
+	}
+	res = b.postForm("/claims/"+itoa(putin)+"/withdraw", url.Values{"version": {v}, "reason": {"Typed while the other decided"}})
+	if res.StatusCode != 409 || !strings.Contains(res.Body, `data-testid="publication-conflict"`) || !strings.Contains(res.Body, "verdict stands") || !strings.Contains(res.Body, "Typed while the other decided") {
+		t.Fatalf("withdraw on a stale page: %d", res.StatusCode)
+	}
 }
