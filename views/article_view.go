@@ -89,8 +89,26 @@ type ClaimItem struct {
 	models.ClaimDetail
 }
 
+// ClaimNumber is c's stable number within its article (issue 12: an
+// identity given when it was marked, not a position); a claim without one,
+// as built by hand in tests, takes its position i in reading order.
+func ClaimNumber(c models.Claim, i int) int {
+	if c.Number > 0 {
+		return c.Number
+	}
+	return i + 1
+}
+
+// ClaimLabel is how pages name a claim: "Claim 3".
+func ClaimLabel(c models.Claim) string {
+	if c.Number > 0 {
+		return "Claim " + strconv.Itoa(c.Number)
+	}
+	return "Claim (id " + strconv.FormatInt(c.ID, 10) + ")"
+}
+
 // NewArticleParts splits the article's text into paragraphs of flat
-// segments, numbers the claims in reading order, and renders both.
+// segments, labels the claims with their numbers, and renders both.
 func NewArticleParts(a models.Article, claims []models.ClaimDetail) (ArticleParts, error) {
 	t := anchor.NewText(a.Text)
 	spans := make([]anchor.Span, 0, len(claims))
@@ -108,10 +126,10 @@ func NewArticleParts(a models.Article, claims []models.ClaimDetail) (ArticlePart
 			}
 			spans = append(spans, anchor.Span{ID: c.ID, Start: c.Start, End: c.End})
 		}
-		num[c.ID] = i + 1
+		num[c.ID] = ClaimNumber(c.Claim, i)
 		state[c.ID] = c.State
 		endOf[c.ID] = c.End
-		items[i] = ClaimItem{Num: i + 1, ClaimDetail: c}
+		items[i] = ClaimItem{Num: num[c.ID], ClaimDetail: c}
 	}
 	paras := anchor.Paragraphs(t, spans)
 	out := make([]ParagraphView, len(paras))

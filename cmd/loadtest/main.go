@@ -31,6 +31,7 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver for VACUUM ANALYZE after seeding
 
+	"github.com/claimdesk/claimdesk/internal/benchseed"
 	"github.com/claimdesk/claimdesk/internal/models"
 	"github.com/claimdesk/claimdesk/internal/store"
 )
@@ -50,7 +51,7 @@ type config struct {
 	CacheDir    string
 	Fresh       bool // seed a new SQLite database in a temporary directory, ignoring the cache
 	SeedOnly    bool
-	Seed        store.SeedOptions
+	Seed        benchseed.Options
 	Requests    int
 	Concurrency int
 	MaxTime     time.Duration
@@ -157,7 +158,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 // seedInfo is what the report says about seeding.
 type seedInfo struct {
-	store.SeedResult
+	benchseed.Result
 	Cached  bool   // found seeded (cache file or marker), not seeded by this run
 	Source  string // where it came from
 	CopySec float64
@@ -165,7 +166,7 @@ type seedInfo struct {
 
 // prepare finds or makes the seeded database and returns the URL to load.
 func prepare(ctx context.Context, cfg config, stderr io.Writer) (string, func(), seedInfo, error) {
-	key := store.SeedKey(cfg.Seed)
+	key := benchseed.Key(cfg.Seed)
 	if cfg.DB != "" { // a database the user named: seed it if empty, reuse it if it holds this seed
 		info, err := seedDatabase(ctx, cfg.DB, cfg.Seed, stderr)
 		return cfg.DB, nil, info, err
@@ -220,7 +221,7 @@ func prepare(ctx context.Context, cfg config, stderr io.Writer) (string, func(),
 // seedDatabase opens url, migrates it and seeds it unless it already holds
 // this seed. The store is closed on return, which checkpoints SQLite's WAL
 // into the main file.
-func seedDatabase(ctx context.Context, url string, o store.SeedOptions, stderr io.Writer) (seedInfo, error) {
+func seedDatabase(ctx context.Context, url string, o benchseed.Options, stderr io.Writer) (seedInfo, error) {
 	st, err := store.Open(ctx, store.Options{URL: url, Log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelError}))})
 	if err != nil {
 		return seedInfo{}, err
@@ -229,13 +230,13 @@ func seedDatabase(ctx context.Context, url string, o store.SeedOptions, stderr i
 	if err := st.Migrate(ctx); err != nil {
 		return seedInfo{}, err
 	}
-	key := store.SeedKey(o)
-	got, ok, err := st.SeedInfo(ctx)
+	key := benchseed.Key(o)
+	got, ok, err := benchseed.Info(ctx, st)
 	switch {
 	case err != nil:
 		return seedInfo{}, err
 	case ok && got.Key == key:
-		return seedInfo{SeedResult: got, Cached: true, Source: redact(url)}, nil
+		return seedInfo{Result: got, Cached: true, Source: redact(url)}, nil
 	case ok:
 		return seedInfo{}, fmt.Errorf("%s holds another seed (%s), not %s: use an empty database", redact(url), got.Key, key)
 	}
@@ -257,7 +258,7 @@ func seedDatabase(ctx context.Context, url string, o store.SeedOptions, stderr i
 		fmt.Fprintf(stderr, "seeding %s: %d/%d articles, %d claims, %.0f s\n", st.Dialect(), articles, o.Articles, claims, el)
 	}
 	fmt.Fprintf(stderr, "seeding %s with %d articles and %d claims (%s)…\n", redact(url), o.Articles, o.Claims, key)
-	res, err := st.Seed(ctx, o)
+	res, err := benchseed.Seed(ctx, st, o)
 	if err != nil {
 		return seedInfo{}, err
 	}
@@ -267,7 +268,7 @@ func seedDatabase(ctx context.Context, url string, o store.SeedOptions, stderr i
 			return seedInfo{}, err
 		}
 	}
-	return seedInfo{SeedResult: res, Source: redact(url)}, nil
+	return seedInfo{Result: res, Source: redact(url)}, nil
 }
 
 // vacuum brings a freshly loaded PostgreSQL database to the state

@@ -9,8 +9,10 @@ import (
 )
 
 // Locate finds quote in the text and returns its span. The quote is trimmed
-// of surrounding whitespace and must match exactly, starting and ending on
-// grapheme-cluster boundaries. When it occurs more than once, prefix and
+// of surrounding whitespace and must start and end on grapheme-cluster
+// boundaries. An exact match wins; when there is none, the quote is looked
+// for again with whitespace and typography folded (see fold.go), and its
+// context is compared folded too. When it occurs more than once, prefix and
 // suffix (the text the caller saw before and after it) pick the occurrence
 // whose surroundings share the most code points (whitespace aside) with
 // them: the end of prefix against the text before, the start of suffix
@@ -28,7 +30,10 @@ func (t *Text) Locate(quote, prefix, suffix string) (start, end int, err error) 
 	trail := quote[len(lead)+len(q):]
 	prefix, suffix = prefix+lead, trail+suffix
 
-	found := t.find(q)
+	found, folded := t.find(q), false
+	if len(found) == 0 {
+		found, folded = t.findFolded(q), true
+	}
 	switch len(found) {
 	case 0:
 		return 0, 0, models.Invalid("quote", "That text is not in the article. Copy it exactly as it appears, or select it on the page.")
@@ -37,7 +42,12 @@ func (t *Text) Locate(quote, prefix, suffix string) (start, end int, err error) 
 	}
 	best, bestScore, ties := -1, 0, 0
 	for i, f := range found {
-		score := t.matchBefore(f.start, prefix) + t.matchAfter(f.end, suffix)
+		var score int
+		if folded {
+			score = t.foldedContextScore(f, prefix, suffix)
+		} else {
+			score = t.matchBefore(f.start, prefix) + t.matchAfter(f.end, suffix)
+		}
 		switch {
 		case score > bestScore:
 			best, bestScore, ties = i, score, 1
@@ -51,11 +61,16 @@ func (t *Text) Locate(quote, prefix, suffix string) (start, end int, err error) 
 	return 0, 0, &models.AmbiguousError{Quote: q, Occurrences: t.occurrences(found)}
 }
 
-// Occurrences lists where quote (trimmed, as Locate does) occurs, in text
+// Occurrences lists where quote (trimmed and, failing an exact match,
+// folded, as Locate does) occurs, in text
 // order, with up to models.ContextRunes code points of context either side.
 // It returns at most limit occurrences; limit <= 0 means all.
 func (t *Text) Occurrences(quote string, limit int) []models.Occurrence {
-	found := t.find(strings.TrimFunc(quote, unicode.IsSpace))
+	q := strings.TrimFunc(quote, unicode.IsSpace)
+	found := t.find(q)
+	if len(found) == 0 {
+		found = t.findFolded(q)
+	}
 	if limit > 0 && len(found) > limit {
 		found = found[:limit]
 	}

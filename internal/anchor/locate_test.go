@@ -13,6 +13,8 @@ func TestLocate(t *testing.T) {
 		economy = "The economy grew by 3% last year."
 		taxes   = "Taxes rose. Then taxes rose again. Taxes rose."
 		curly   = "He said “we will win” on Monday, and ‘we will win’ again."
+		wrapped = "many of us need\nmuch more of an\nincentive."
+		dashes  = "In years 2010–2012 taxes rose—again, and then… nothing."
 	)
 	tests := []struct {
 		name                  string
@@ -39,7 +41,23 @@ func TestLocate(t *testing.T) {
 		{name: "whitespace quote", s: economy, quote: " \t\u00a0", wantField: "quote"},
 		{name: "curly double quotes", s: curly, quote: "“we will win”", wantStart: 8, wantEnd: 21},
 		{name: "curly single quotes", s: curly, quote: "‘we will win’", wantStart: 37, wantEnd: 50},
-		{name: "straight quotes do not match curly", s: curly, quote: `"we will win"`, wantField: "quote"},
+		{name: "straight quotes find curly ones", s: curly, quote: `"we will win"`, wantStart: 8, wantEnd: 21},
+		{name: "straight single quotes find curly ones", s: curly, quote: `'we will win'`, wantStart: 37, wantEnd: 50},
+		{name: "a typed line break is a space", s: wrapped, quote: "much more of\nan incentive", wantStart: 16, wantEnd: 41},
+		{name: "a line break in the article", s: "much more of\nan incentive.", quote: "of an incentive", wantStart: 10, wantEnd: 25},
+		{name: "runs of spaces, tabs and NBSP", s: wrapped, quote: "much  more\tof\u00a0an incentive", wantStart: 16, wantEnd: 41},
+		{name: "a hyphen for an en dash", s: dashes, quote: "2010-2012", wantStart: 9, wantEnd: 18},
+		{name: "spaces around a dash", s: dashes, quote: "2010 - 2012", wantStart: 9, wantEnd: 18},
+		{name: "two hyphens for an em dash", s: dashes, quote: "rose--again", wantStart: 25, wantEnd: 35},
+		{name: "three dots for an ellipsis", s: dashes, quote: "and then... nothing", wantStart: 37, wantEnd: 54},
+		{name: "an ellipsis for three dots", s: "He waited... and left.", quote: "waited… and", wantStart: 3, wantEnd: 16},
+		{name: "not inside an ellipsis", s: dashes, quote: "then.", wantField: "quote"},
+		{name: "NFD quote, NFC text", s: "Le café noir", quote: "cafe\u0301 noir", wantStart: 3, wantEnd: 12},
+		{name: "a soft hyphen in the quote", s: economy, quote: "econ\u00adomy grew", wantStart: 4, wantEnd: 16},
+		{name: "folded and ambiguous", s: "Taxes—rose. Then taxes – rose.", quote: "taxes - rose", wantAmbiguous: 0, wantStart: 17, wantEnd: 29},
+		{name: "folded, ambiguous", s: "A—b. A – b.", quote: "A-b", wantAmbiguous: 2},
+		{name: "folded, picked by context", s: "A—b. A – b.", quote: "A-b", prefix: "A—b. ", wantStart: 5, wantEnd: 10},
+		{name: "exact match preferred", s: "said “no” and said \"no\"", quote: `said "no"`, wantStart: 14, wantEnd: 23},
 		{name: "offsets are code points", s: "👍🏽 café 👨‍👩‍👧 grew", quote: "grew", wantStart: 14, wantEnd: 18},
 		{name: "match inside a cluster is not a match", s: "caf" + eCombining + " noir", quote: "cafe", wantField: "quote"},
 		{name: "only the whole-cluster match counts", s: "caf" + eCombining + " or cafe", quote: "cafe", wantStart: 9, wantEnd: 13},

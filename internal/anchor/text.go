@@ -10,6 +10,7 @@ package anchor
 import (
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/claimdesk/claimdesk/internal/models"
@@ -24,6 +25,9 @@ type Text struct {
 	off    []int32 // byte offset of each code point, len n+1; nil when s is ASCII
 	astral []int32 // code-point indices of runes outside the BMP (two UTF-16 units each)
 	paras  []bounds
+
+	foldOnce sync.Once
+	fold     *foldedText // see folded
 }
 
 // bounds is a half-open range of code points.

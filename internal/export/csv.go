@@ -46,7 +46,7 @@ func WriteCSV(w io.Writer, d Document) error {
 	cw.UseCRLF = true
 	_ = cw.Write(csvHeader)
 	for i, c := range d.Claims {
-		_ = cw.Write(csvRow(d, i+1, c))
+		_ = cw.Write(csvRow(d, claimNumber(c, i), c))
 	}
 	cw.Flush()
 	return cw.Error() // errors are sticky: one check after Flush covers every Write

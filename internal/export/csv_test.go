@@ -104,3 +104,28 @@ func TestCSVFormulaInjection(t *testing.T) {
 		}
 	}
 }
+
+// Exports name claims by their stable numbers, in reading order: a claim
+// marked later but earlier in the text keeps the number it was given.
+func TestExportsUseStableClaimNumbers(t *testing.T) {
+	d := fixture(t)
+	for i := range d.Claims {
+		d.Claims[i].Number = len(d.Claims) - i + 4 // reading order runs against marking order
+	}
+	rows := readCSV(t, render(t, writers()["article.csv.golden"], d))
+	col := slices.Index(rows[0], "number")
+	for i, c := range d.Claims {
+		if got := rows[i+1][col]; got != strconv.Itoa(c.Number) {
+			t.Errorf("CSV row %d number = %q, want %d", i+1, got, c.Number)
+		}
+	}
+	html := string(render(t, writers()["article.html.golden"], d))
+	md := string(render(t, writers()["article.md.golden"], d))
+	first := strconv.Itoa(d.Claims[0].Number)
+	if !strings.Contains(html, `id="claim-`+first+`"`) {
+		t.Errorf("HTML export has no entry for claim %s", first)
+	}
+	if !strings.Contains(md, "**Claim "+first+"**") {
+		t.Errorf("Markdown export does not name claim %s", first)
+	}
+}

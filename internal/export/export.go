@@ -80,19 +80,30 @@ func (d Document) targetSource() string {
 // entry is a claim with its footnote number and whether its span can be
 // shown in the current text.
 type entry struct {
-	n      int // 1-based, in reading order
+	n      int // the claim's stable number (see claimNumber)
 	c      models.ClaimDetail
 	placed bool
 }
 
-// entries numbers the claims in reading order and decides which of them sit
-// in the current text (see located).
+// entries lists the claims in reading order with their numbers and decides
+// which of them sit in the current text (see located).
 func (d Document) entries(t *anchor.Text) []entry {
 	es := make([]entry, len(d.Claims))
 	for i, c := range d.Claims {
-		es[i] = entry{n: i + 1, c: c, placed: located(t, d.Article, c.Claim)}
+		es[i] = entry{n: claimNumber(c, i), c: c, placed: located(t, d.Article, c.Claim)}
 	}
 	return es
+}
+
+// claimNumber is the claim's stable number within its article, the one the
+// desk sees in the claim page and history; the number is an identity, not a
+// position, so exports list claims in reading order under these numbers. A
+// claim without one (a document built by hand) takes its reading position i.
+func claimNumber(c models.ClaimDetail, i int) int {
+	if c.Number > 0 {
+		return c.Number
+	}
+	return i + 1
 }
 
 // located reports whether c's offsets can be trusted against the article's

@@ -35,6 +35,7 @@ func (h *handler) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 			case err == nil:
 				ch.User, ch.CSRF = &u, sess.CSRFToken
 				c.Set(userKey, u)
+				keepPrivate(c) // everything a signed-in user sees may be private: see privacy.go
 			case !errors.Is(err, models.ErrUnauthenticated):
 				return err
 			}
@@ -229,14 +230,6 @@ func (h *handler) logout(c echo.Context) error {
 	}
 	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: h.secureCookies, SameSite: http.SameSiteLaxMode})
 	return c.Redirect(http.StatusSeeOther, "/login")
-}
-
-// localPath keeps redirects on this site.
-func localPath(p string) string {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || len(p) > 2000 {
-		return ""
-	}
-	return p
 }
 
 func (h *handler) account(c echo.Context) error {

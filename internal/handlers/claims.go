@@ -359,6 +359,7 @@ type anchorJSON struct {
 type claimJSON struct {
 	ID            int64            `json:"id"`
 	ArticleID     int64            `json:"article_id"`
+	Number        int              `json:"number"`
 	Start         int              `json:"start"`
 	End           int              `json:"end"`
 	Quote         string           `json:"quote"`
@@ -394,7 +395,7 @@ type userRef struct {
 }
 
 func toClaimJSON(d models.ClaimDetail) claimJSON {
-	j := claimJSON{ID: d.ID, ArticleID: d.ArticleID, Start: d.Start, End: d.End, Quote: d.Quote, Prefix: d.Prefix, Suffix: d.Suffix,
+	j := claimJSON{ID: d.ID, ArticleID: d.ArticleID, Number: d.Number, Start: d.Start, End: d.End, Quote: d.Quote, Prefix: d.Prefix, Suffix: d.Suffix,
 		Summary: d.Summary, Type: d.Type, ClaimedAt: dateString(d.ClaimedAt), Notes: d.Notes, State: d.State,
 		Explanation: d.Explanation, Rationale: d.Rationale, Due: dateString(d.Due), EvidenceCount: d.EvidenceCount,
 		Anchor:  anchorJSON{State: d.AnchorState, Revision: d.AnchorRevision, PreviousQuote: d.PreviousQuote},
@@ -412,67 +413,18 @@ func toClaimJSON(d models.ClaimDetail) claimJSON {
 	return j
 }
 
-// flexRef accepts a JSON number or string (an id or a name), or, for a
-// claimant, an object {"id"} or {"name", "kind"}.
-type flexRef struct {
-	s    *string
-	kind *string
-}
-
-func (f *flexRef) UnmarshalJSON(b []byte) error {
-	switch {
-	case string(b) == "null":
-		f.s = str("")
-		return nil
-	case len(b) > 0 && b[0] == '"':
-		var s string
-		if err := jsonUnmarshal(b, &s); err != nil {
-			return err
-		}
-		f.s = &s
-		return nil
-	case len(b) > 0 && b[0] == '{':
-		var o struct {
-			ID   *int64  `json:"id"`
-			Name *string `json:"name"`
-			Kind *string `json:"kind"`
-		}
-		if err := jsonUnmarshal(b, &o); err != nil {
-			return err
-		}
-		switch {
-		case o.ID != nil:
-			s := strconv.FormatInt(*o.ID, 10)
-			f.s = &s
-		case o.Name != nil:
-			f.s = o.Name
-		default:
-			f.s = str("")
-		}
-		f.kind = o.Kind
-		return nil
-	}
-	var n int64
-	if err := jsonUnmarshal(b, &n); err != nil {
-		return err
-	}
-	s := strconv.FormatInt(n, 10)
-	f.s = &s
-	return nil
-}
-
 type claimCreateRequest struct {
-	Start     *int     `json:"start"`
-	End       *int     `json:"end"`
-	Quote     *string  `json:"quote"`
-	Prefix    *string  `json:"prefix"`
-	Suffix    *string  `json:"suffix"`
-	Revision  *int     `json:"revision"`
-	Claimant  *flexRef `json:"claimant"`
-	Summary   *string  `json:"summary"`
-	Type      *string  `json:"type"`
-	ClaimedAt *string  `json:"claimed_at"`
-	Notes     *string  `json:"notes"`
+	Start     *int    `json:"start"`
+	End       *int    `json:"end"`
+	Quote     *string `json:"quote"`
+	Prefix    *string `json:"prefix"`
+	Suffix    *string `json:"suffix"`
+	Revision  *int    `json:"revision"`
+	Claimant  flexRef `json:"claimant"` // a value, so that null reaches its decoder
+	Summary   *string `json:"summary"`
+	Type      *string `json:"type"`
+	ClaimedAt *string `json:"claimed_at"`
+	Notes     *string `json:"notes"`
 }
 
 func (h *handler) apiCreateClaim(c echo.Context) error {
@@ -504,7 +456,7 @@ func (h *handler) apiCreateClaim(c echo.Context) error {
 		n.Revision = *r.Revision
 	}
 	n.Input = models.ClaimInput{Summary: r.Summary, Type: r.Type, ClaimedAt: r.ClaimedAt, Notes: r.Notes}
-	if r.Claimant != nil {
+	if r.Claimant.s != nil {
 		n.Input.Claimant, n.Input.ClaimantKind = r.Claimant.s, r.Claimant.kind
 	}
 	d, err := h.store.CreateClaim(ctx, actor(c), n)
@@ -585,19 +537,19 @@ func (h *handler) apiClaim(c echo.Context) error {
 }
 
 type claimPatchRequest struct {
-	Version     *int     `json:"version"`
-	Claimant    *flexRef `json:"claimant"`
-	Summary     *string  `json:"summary"`
-	Type        *string  `json:"type"`
-	ClaimedAt   *string  `json:"claimed_at"`
-	Notes       *string  `json:"notes"`
-	State       *string  `json:"state"`
-	Verdict     *flexRef `json:"verdict"`
-	Explanation *string  `json:"explanation"`
-	Rationale   *string  `json:"rationale"`
-	Assignee    *flexRef `json:"assignee"`
-	Due         *string  `json:"due"`
-	Reason      *string  `json:"reason"`
+	Version     *int        `json:"version"`
+	Claimant    flexRef     `json:"claimant"` // values, so that null reaches their decoders
+	Summary     *string     `json:"summary"`
+	Type        *string     `json:"type"`
+	ClaimedAt   *string     `json:"claimed_at"`
+	Notes       *string     `json:"notes"`
+	State       *string     `json:"state"`
+	Verdict     verdictRef  `json:"verdict"`
+	Explanation *string     `json:"explanation"`
+	Rationale   *string     `json:"rationale"`
+	Assignee    assigneeRef `json:"assignee"`
+	Due         *string     `json:"due"`
+	Reason      *string     `json:"reason"`
 }
 
 func (h *handler) apiUpdateClaim(c echo.Context) error {
@@ -613,13 +565,13 @@ func (h *handler) apiUpdateClaim(c echo.Context) error {
 		Content: models.ClaimInput{Summary: r.Summary, Type: r.Type, ClaimedAt: r.ClaimedAt, Notes: r.Notes},
 		State:   r.State, Explanation: r.Explanation, Rationale: r.Rationale, Due: r.Due, Reason: deref(r.Reason),
 	}
-	if r.Claimant != nil {
+	if r.Claimant.s != nil {
 		p.Content.Claimant, p.Content.ClaimantKind = r.Claimant.s, r.Claimant.kind
 	}
-	if r.Verdict != nil {
+	if r.Verdict.s != nil {
 		p.Verdict = r.Verdict.s
 	}
-	if r.Assignee != nil {
+	if r.Assignee.s != nil {
 		p.Assignee = r.Assignee.s
 	}
 	switch {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/claimdesk/claimdesk/internal/benchseed"
 	"github.com/claimdesk/claimdesk/internal/models"
 	"github.com/claimdesk/claimdesk/internal/store"
 )
@@ -15,7 +16,7 @@ import (
 func TestBoardSaysWhenACountStoppedAtTheCap(t *testing.T) {
 	a := newApp(t)
 	c := a.apiClient(models.RoleFactChecker)
-	if _, err := a.store.Seed(context.Background(), store.SeedOptions{Articles: 20, Claims: 6000, RandSeed: 5, Author: c.user.ID}); err != nil {
+	if _, err := benchseed.Seed(context.Background(), a.store, benchseed.Options{Articles: 20, Claims: 6000, RandSeed: 5, Author: c.user.ID}); err != nil {
 		t.Fatal(err)
 	}
 	code, body, _ := c.call("GET", "/api/v1/claims?no_evidence=true", nil)

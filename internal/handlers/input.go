@@ -99,6 +99,9 @@ func jsonError(err error) error {
 		if field == "" {
 			return &badRequest{msg: "The body must be a JSON object."}
 		}
+		if typeErr.Type == fieldProblemType {
+			return &badRequest{msg: "A field has the wrong shape.", fields: map[string]string{field: typeErr.Value}}
+		}
 		return &badRequest{msg: "A field has the wrong type.", fields: map[string]string{field: fmt.Sprintf("Must be a %s, not a JSON %s.", jsonKind(typeErr.Type.Kind().String()), typeErr.Value)}}
 	case errors.As(err, &synErr):
 		return &badRequest{msg: fmt.Sprintf("The body is not valid JSON (at byte %d).", synErr.Offset)}
@@ -164,8 +167,6 @@ func formOptional(c echo.Context, name string) *string {
 	}
 	return str(params.Get(name))
 }
-
-func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
 
 func itoa[T ~int | ~int64](n T) string { return strconv.FormatInt(int64(n), 10) }
 

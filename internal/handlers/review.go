@@ -473,7 +473,7 @@ func historyItem(e models.HistoryEntry, names store.HistoryNames, withSubject bo
 	it.What = verb
 	switch {
 	case e.ClaimID != nil && withSubject:
-		it.Subject, it.Link = "claim "+itoa(*e.ClaimID), "/claims/"+itoa(*e.ClaimID)
+		it.Subject, it.Link = claimSubject(*e.ClaimID, names), "/claims/"+itoa(*e.ClaimID)
 	case e.ClaimID != nil:
 		it.Subject = "the claim"
 	case e.EntityType == "article":
@@ -508,6 +508,15 @@ func historyItem(e models.HistoryEntry, names store.HistoryNames, withSubject bo
 		it.Changes = append(it.Changes, views.FieldChange{Field: label, Old: old, New: now, Note: f == "reason" || f == "note"})
 	}
 	return it
+}
+
+// claimSubject names a claim in history by its number ("claim 3"); a claim
+// whose row is gone keeps its id.
+func claimSubject(id int64, names store.HistoryNames) string {
+	if n := names.Claims[id]; n > 0 {
+		return "claim " + itoa(n)
+	}
+	return "claim (id " + itoa(id) + ")"
 }
 
 func historyValue(field string, v any, names store.HistoryNames) string {

@@ -82,7 +82,7 @@ func textDoc(b []byte, src source) (Doc, error) {
 	if err != nil {
 		return Doc{}, err
 	}
-	return finish(Doc{}, s, src)
+	return finish(Doc{}, Unwrap(s), src)
 }
 
 // decodeText checks raw bytes that must be UTF-8 text and returns them as a

@@ -125,6 +125,7 @@ const (
 type Claim struct {
 	ID             int64
 	ArticleID      int64
+	Number         int // the claim's number within its article, from 1: an identity kept for good, not a position
 	Start          int `gorm:"column:start_pos"`
 	End            int `gorm:"column:end_pos"`
 	Quote          string

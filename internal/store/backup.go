@@ -54,7 +54,7 @@ var errNoOnlineCopy = errors.New("PostgreSQL cannot copy itself with VACUUM INTO
 var backupOrder = []string{
 	"users", "sessions", "api_tokens", "login_failures", "settings",
 	"articles", "revisions", "claimants", "verdicts", "claims",
-	"sources", "source_terms", "evidence", "appearances", "approvals", "comments",
+	"sources", "source_terms", "evidence", "appearances", "approvals", "comments", "factchecks",
 	"history_entries",
 }
 
@@ -64,10 +64,10 @@ var seedTables = map[string]bool{"settings": true, "verdicts": true}
 
 // derivedTable reports whether a table is rebuilt rather than backed up:
 // the migration log (the target has its own), the claim tallies, the page
-// change log and SQLite's full-text index with its shadow tables (all filled
-// by triggers as claims and articles are inserted).
+// change log and SQLite's full-text indexes with their shadow tables (all
+// filled by triggers as claims, articles and fact-checks are inserted).
 func derivedTable(name string) bool {
-	return name == "schema_migrations" || name == "claim_tallies" || name == "page_changes" || strings.HasPrefix(name, "articles_fts") || strings.HasPrefix(name, "sqlite_")
+	return name == "schema_migrations" || name == "claim_tallies" || name == "page_changes" || strings.HasPrefix(name, "articles_fts") || strings.HasPrefix(name, "factchecks_fts") || strings.HasPrefix(name, "sqlite_")
 }
 
 type backupHeader struct {

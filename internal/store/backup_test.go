@@ -123,6 +123,12 @@ func fillAll(t *testing.T, s *store.Store) credentials {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
+	fcDate, five, one := pub, 5.0, 1.0
+	if _, err := s.UpsertFactChecks(ctx, store.ActorOf(editor), []models.FactCheck{{URL: "https://checks.example/putin-interference", ClaimReviewed: "Russia never interfered <script>",
+		Headline: "Did Russia interfere?", RatingName: "False", RatingValue: &one, BestRating: &five, PublisherName: "Checks", Claimant: "Vladimir Putin",
+		DatePublished: &fcDate, Language: "en"}}); err != nil {
+		t.Fatal(err)
+	}
 	tables, _, err := store.BackupTablesForTest(s, ctx)
 	if err != nil {
 		t.Fatal(err)

@@ -133,7 +133,7 @@ func (s *Store) CreateClaimant(ctx context.Context, actor Actor, in ClaimantInpu
 		if other != nil {
 			return &models.ConflictError{Message: fmt.Sprintf("There is already a claimant named “%s” (claimant %d).", other.Name, other.ID), Current: *other}
 		}
-		cl.NameKey, cl.SearchKey = nameKey(cl.Name), claimantSearchKey(cl)
+		cl.NameKey, cl.SearchKey = nameKey(cl.Name), ClaimantSearchKey(cl)
 		if err := tx.Create(&cl).Error; err != nil {
 			return writeErr(err, "claimant")
 		}
@@ -216,7 +216,7 @@ func claimantChanges(old, cl models.Claimant) Changes {
 
 func claimantColumns(cl models.Claimant) map[string]any {
 	sameAs, _ := jsonString(cl.SameAs)
-	return map[string]any{"name": cl.Name, "name_key": nameKey(cl.Name), "search_key": claimantSearchKey(cl), "kind": cl.Kind, "title": cl.Title, "affiliation": cl.Affiliation,
+	return map[string]any{"name": cl.Name, "name_key": nameKey(cl.Name), "search_key": ClaimantSearchKey(cl), "kind": cl.Kind, "title": cl.Title, "affiliation": cl.Affiliation,
 		"same_as": sameAs, "version": cl.Version, "updated_at": cl.UpdatedAt}
 }
 

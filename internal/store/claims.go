@@ -40,6 +40,11 @@ func (s *Store) CreateClaim(ctx context.Context, actor Actor, n NewClaim) (model
 	}
 	applyContent(&c, n.Input)
 	err := s.tx(ctx, func(tx *gorm.DB) error {
+		first, err := takeClaimNumbers(tx, n.ArticleID, 1)
+		if err != nil {
+			return err
+		}
+		c.Number = first
 		var a models.Article
 		if err := tx.Select("id, revision").Where("deleted_at IS NULL").First(&a, n.ArticleID).Error; err != nil {
 			return lookupErr(err, "article", n.ArticleID)
@@ -66,6 +71,25 @@ func (s *Store) CreateClaim(ctx context.Context, actor Actor, n NewClaim) (model
 		return models.ClaimDetail{}, err
 	}
 	return s.Claim(ctx, c.ID)
+}
+
+// takeClaimNumbers reserves n claim numbers on an article and returns the
+// first: the article's counter is raised in place, which locks its row until
+// the transaction ends, so concurrent markers queue and never share a number
+// (migration 0035). Numbers are never given back.
+func takeClaimNumbers(tx *gorm.DB, articleID int64, n int) (int, error) {
+	res := tx.Exec(`UPDATE articles SET last_claim_number = last_claim_number + ? WHERE id = ? AND deleted_at IS NULL`, n, articleID)
+	if res.Error != nil {
+		return 0, fmt.Errorf("store: number claims of article %d: %w", articleID, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return 0, fmt.Errorf("article %d: %w", articleID, models.ErrNotFound)
+	}
+	var last int
+	if err := tx.Raw(`SELECT last_claim_number FROM articles WHERE id = ?`, articleID).Scan(&last).Error; err != nil {
+		return 0, fmt.Errorf("store: number claims of article %d: %w", articleID, err)
+	}
+	return last - n + 1, nil
 }
 
 func claimEntry(c models.Claim, action string) models.HistoryEntry {
@@ -122,7 +146,7 @@ func (s *Store) resolveClaimant(tx *gorm.DB, actor Actor, ref string, kind *stri
 		return &cl.ID, nil
 	}
 	cl = models.Claimant{Name: ref, NameKey: nameKey(ref), Kind: models.KindPerson, SameAs: []string{}}
-	cl.SearchKey = claimantSearchKey(cl)
+	cl.SearchKey = ClaimantSearchKey(cl)
 	if kind != nil {
 		cl.Kind = *kind
 	}
@@ -163,7 +187,7 @@ func (s *Store) ArticleClaims(ctx context.Context, articleID int64) ([]models.Cl
 // rationale, explanation or context). Rows are scanned explicitly rather
 // than through GORM's reflection: an article may have hundreds of claims.
 func (s *Store) ArticleReadingClaims(ctx context.Context, articleID int64) ([]models.ClaimDetail, error) {
-	rows, err := s.conn(ctx).Raw(`SELECT id, article_id, start_pos, end_pos, quote, summary, type, claimant_id, state,
+	rows, err := s.conn(ctx).Raw(`SELECT id, number, article_id, start_pos, end_pos, quote, summary, type, claimant_id, state,
 		verdict_id, assignee_id, anchor_state, anchor_revision, previous_quote, version, evidence_count
 		FROM claims WHERE article_id = ? AND deleted_at IS NULL ORDER BY start_pos, end_pos DESC, id LIMIT 10000`, articleID).Rows()
 	if err != nil {
@@ -174,7 +198,7 @@ func (s *Store) ArticleReadingClaims(ctx context.Context, articleID int64) ([]mo
 	for rows.Next() {
 		var c models.Claim
 		var claimant, verdict, assignee sql.NullInt64
-		if err := rows.Scan(&c.ID, &c.ArticleID, &c.Start, &c.End, &c.Quote, &c.Summary, &c.Type, &claimant, &c.State,
+		if err := rows.Scan(&c.ID, &c.Number, &c.ArticleID, &c.Start, &c.End, &c.Quote, &c.Summary, &c.Type, &claimant, &c.State,
 			&verdict, &assignee, &c.AnchorState, &c.AnchorRevision, &c.PreviousQuote, &c.Version, &c.EvidenceCount); err != nil {
 			return nil, fmt.Errorf("store: claims of article %d: %w", articleID, err)
 		}

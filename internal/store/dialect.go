@@ -5,6 +5,7 @@ import (
 	"unicode"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // dialect is the one seam where SQLite and PostgreSQL differ. Everything
@@ -166,4 +167,47 @@ func (d dialect) afterMigration(db *gorm.DB, name string) error {
 		return db.Exec(`VACUUM (ANALYZE) articles`).Error
 	}
 	return nil
+}
+
+// --- Full-text search with relevance (issue 11) ---
+
+// textSearch narrows q, a query on table (factchecks or claims), to the
+// rows whose full-text index matches every word of text, each as a word
+// prefix and, for English, by its stem; with ranked, it orders them by
+// relevance, best first. It returns q unchanged and false when text has no
+// words. SQLite joins the table's FTS5 index (table_fts, Porter stemming
+// over unicode61, ranked by bm25 with the weights its migration sets);
+// PostgreSQL matches the stored vector table.search, which holds each
+// word as written ('simple') and its English stem ('english'), ranked by
+// ts_rank_cd. Rankings differ in detail between the two; the rows found
+// are the same.
+func (d dialect) textSearch(q *gorm.DB, table, text string, ranked bool) (*gorm.DB, bool) {
+	words := searchWords(text)
+	if len(words) == 0 {
+		return q, false
+	}
+	if d == dialectPostgres {
+		parts := make([]string, len(words))
+		args := make([]any, 0, 2*len(words))
+		for i, w := range words {
+			parts[i] = "(to_tsquery('simple', ?) || to_tsquery('english', ?))"
+			args = append(args, w+":*", w+":*")
+		}
+		tsq := "(" + strings.Join(parts, " && ") + ")"
+		q = q.Where(table+".search @@ "+tsq, args...)
+		if ranked {
+			q = q.Order(clause.OrderBy{Expression: clause.Expr{SQL: "ts_rank_cd(" + table + ".search, " + tsq + ") DESC", Vars: args}})
+		}
+		return q, true
+	}
+	terms := make([]string, len(words))
+	for i, w := range words {
+		terms[i] = `"` + w + `"*`
+	}
+	match := strings.Join(terms, " AND ")
+	if !ranked {
+		return q.Where(table+".id IN (SELECT rowid FROM "+table+"_fts WHERE "+table+"_fts MATCH ?)", match), true
+	}
+	q = q.Joins("JOIN (SELECT rowid AS fts_id, rank AS fts_rank FROM "+table+"_fts WHERE "+table+"_fts MATCH ?) fts ON fts.fts_id = "+table+".id", match)
+	return q.Order("fts.fts_rank"), true
 }

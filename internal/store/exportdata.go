@@ -207,6 +207,11 @@ func (s *Store) ImportClaims(ctx context.Context, actor Actor, articleID int64, 
 				AnchorRevision: rev, Version: 1, CreatedBy: actor.ID,
 			}
 			applyContent(&c, n.Input)
+			number, err := takeClaimNumbers(tx, articleID, 1)
+			if err != nil {
+				return err
+			}
+			c.Number = number
 			if err := tx.Create(&c).Error; err != nil {
 				return writeErr(err, "claim")
 			}

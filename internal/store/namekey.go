@@ -18,10 +18,10 @@ func nameKey(s string) string {
 	return strings.ToLower(norm.NFC.String(strings.Join(strings.Fields(s), " ")))
 }
 
-// claimantSearchKey is what the claimant list's search looks in: name,
+// ClaimantSearchKey is what the claimant list's search looks in: name,
 // title and affiliation, folded like names, one per line (so that a search
 // never matches across two of them).
-func claimantSearchKey(cl models.Claimant) string {
+func ClaimantSearchKey(cl models.Claimant) string {
 	return nameKey(cl.Name) + "\n" + nameKey(cl.Title) + "\n" + nameKey(cl.Affiliation)
 }
 
@@ -69,7 +69,7 @@ func fillClaimantSearchKeys(tx *gorm.DB) error {
 			return nil
 		}
 		for _, cl := range rows {
-			if err := tx.Exec(`UPDATE claimants SET search_key = ? WHERE id = ?`, claimantSearchKey(cl), cl.ID).Error; err != nil {
+			if err := tx.Exec(`UPDATE claimants SET search_key = ? WHERE id = ?`, ClaimantSearchKey(cl), cl.ID).Error; err != nil {
 				return fmt.Errorf("fill search_key: %w", err)
 			}
 			last = cl.ID

@@ -610,6 +610,7 @@ type HistoryNames struct {
 	Users     map[int64]string
 	Claimants map[int64]string
 	Verdicts  map[int64]string
+	Claims    map[int64]int // claim id → its number within its article
 }
 
 // historyRefs says which changed fields hold ids of what.
@@ -621,9 +622,12 @@ var historyRefs = map[string]string{
 
 // HistoryNames loads the names entries refer to, one query per kind.
 func (s *Store) HistoryNames(ctx context.Context, entries []models.HistoryEntry) (HistoryNames, error) {
-	names := HistoryNames{Users: map[int64]string{}, Claimants: map[int64]string{}, Verdicts: map[int64]string{}}
+	names := HistoryNames{Users: map[int64]string{}, Claimants: map[int64]string{}, Verdicts: map[int64]string{}, Claims: map[int64]int{}}
 	ids := map[string][]int64{}
 	for _, e := range entries {
+		if e.ClaimID != nil {
+			ids["claim"] = append(ids["claim"], *e.ClaimID)
+		}
 		var ch map[string][2]any
 		if json.Unmarshal([]byte(e.Changes), &ch) != nil {
 			continue
@@ -661,6 +665,15 @@ func (s *Store) HistoryNames(ctx context.Context, entries []models.HistoryEntry)
 	}
 	if err := load("claimants", "name", ids["claimant"], names.Claimants); err != nil {
 		return names, err
+	}
+	if claims := uniqueIDs(ids["claim"]); len(claims) > 0 {
+		var rows []struct{ ID, Number int64 }
+		if err := s.conn(ctx).Table("claims").Select("id, number").Where("id IN ?", claims).Find(&rows).Error; err != nil {
+			return names, fmt.Errorf("store: history names: %w", err)
+		}
+		for _, r := range rows {
+			names.Claims[r.ID] = int(r.Number)
+		}
 	}
 	return names, load("verdicts", "label", ids["verdict"], names.Verdicts)
 }

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"testing"
 
+	"github.com/claimdesk/claimdesk/internal/benchseed"
 	"github.com/claimdesk/claimdesk/internal/models"
 	"github.com/claimdesk/claimdesk/internal/store"
 	"github.com/claimdesk/claimdesk/internal/store/storetest"
@@ -102,7 +103,7 @@ func TestBoardAndQueueCountsStopAtTheCap(t *testing.T) {
 	ctx := context.Background()
 	author := storetest.User(t, s, models.RoleAdmin)
 	checker := storetest.User(t, s, models.RoleFactChecker)
-	if _, err := s.Seed(ctx, store.SeedOptions{Articles: 40, Claims: 7000, RandSeed: 3, Author: author.ID, Assignees: []int64{checker.ID}}); err != nil {
+	if _, err := benchseed.Seed(ctx, s, benchseed.Options{Articles: 40, Claims: 7000, RandSeed: 3, Author: author.ID, Assignees: []int64{checker.ID}}); err != nil {
 		t.Fatal(err)
 	}
 	check := func(name string, f store.BoardFilter) (capped, uncapped int) {

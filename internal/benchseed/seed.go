@@ -1,6 +1,4 @@
-package store
-
-// Seed is for benchmarks and load tests only (cmd/loadtest). It fills an
+// Package benchseed generates benchmark data. Seed is for benchmarks and load tests only (cmd/loadtest). It fills an
 // EMPTY database with generated articles, claims, claimants, sources and
 // evidence, fast: multi-row INSERTs inside a few large transactions. It
 // deliberately writes NO history entries for the rows it generates — they
@@ -10,6 +8,11 @@ package store
 // rest of the store relies on: each article has its revision 1 with the same
 // text, each claim's quote, prefix and suffix are the article's text at its
 // code-point offsets, verdicts exist only where the state needs one.
+//
+// It lives outside package store so that the production store carries no
+// generator; it writes through store.BulkLoad, the store's one seam for
+// bulk loads.
+package benchseed
 
 import (
 	"context"
@@ -27,10 +30,11 @@ import (
 
 	"github.com/claimdesk/claimdesk/internal/anchor"
 	"github.com/claimdesk/claimdesk/internal/models"
+	"github.com/claimdesk/claimdesk/internal/store"
 )
 
 // seedGenerator changes whenever the generated data changes, so that
-// cached benchmark databases keyed by SeedKey are not reused by mistake.
+// cached benchmark databases keyed by Key are not reused by mistake.
 const seedGenerator = 2
 
 // seedSetting is the settings key under which Seed records what it made.
@@ -46,8 +50,8 @@ const (
 	seedArticlesPerTx = 10000
 )
 
-// SeedOptions say how much to generate.
-type SeedOptions struct {
+// Options say how much to generate.
+type Options struct {
 	Articles  int // at least 1
 	Claims    int // in total, spread with a skew: most articles have a few, some hundreds
 	BigClaims int // exactly this many live claims on one article (the reading page's worst case); 0: none
@@ -60,9 +64,9 @@ type SeedOptions struct {
 	Progress func(articles, claims int)
 }
 
-// SeedResult says what Seed made. It is also stored, as JSON, in the
+// Result says what Seed made. It is also stored, as JSON, in the
 // settings table, so that a later run can find the big article again.
-type SeedResult struct {
+type Result struct {
 	Key          string  `json:"key"`
 	Articles     int     `json:"articles"`
 	Claims       int     `json:"claims"`
@@ -75,24 +79,25 @@ type SeedResult struct {
 	Seconds      float64 `json:"seconds"`
 }
 
-// SeedKey names a seed by its parameters and the generator's version; the
+// Key names a seed by its parameters and the generator's version; the
 // same key always produces the same data.
-func SeedKey(o SeedOptions) string {
+func Key(o Options) string {
 	return fmt.Sprintf("g%d-a%d-c%d-b%d-s%d", seedGenerator, o.Articles, o.Claims, o.BigClaims, o.RandSeed)
 }
 
-// SeedInfo returns what Seed recorded, and false when the database was not seeded.
-func (s *Store) SeedInfo(ctx context.Context) (SeedResult, bool, error) {
-	var r SeedResult
-	var rows []struct{ Value string }
-	if err := s.conn(ctx).Table("settings").Select("value").Where("key = ?", seedSetting).Find(&rows).Error; err != nil {
-		return r, false, fmt.Errorf("store: seed info: %w", err)
+// Info returns what Seed recorded, and false when the database was not seeded.
+func Info(ctx context.Context, st *store.Store) (Result, bool, error) {
+	var r Result
+	settings, err := st.Settings(ctx)
+	if err != nil {
+		return r, false, fmt.Errorf("seed info: %w", err)
 	}
-	if len(rows) == 0 {
+	v, ok := settings[seedSetting]
+	if !ok {
 		return r, false, nil
 	}
-	if err := json.Unmarshal([]byte(rows[0].Value), &r); err != nil {
-		return r, false, fmt.Errorf("store: seed info: %w", err)
+	if err := json.Unmarshal([]byte(v), &r); err != nil {
+		return r, false, fmt.Errorf("seed info: %w", err)
 	}
 	return r, true, nil
 }
@@ -100,15 +105,15 @@ func (s *Store) SeedInfo(ctx context.Context) (SeedResult, bool, error) {
 // Seed generates o.Articles articles and o.Claims claims into an empty
 // database. See the comment at the top of this file: benchmarks only, no
 // history.
-func (s *Store) Seed(ctx context.Context, o SeedOptions) (SeedResult, error) {
+func Seed(ctx context.Context, st *store.Store, o Options) (Result, error) {
 	started := time.Now()
 	switch {
 	case o.Articles < 1:
-		return SeedResult{}, errors.New("seed: at least one article")
+		return Result{}, errors.New("seed: at least one article")
 	case o.Claims < 0 || o.BigClaims < 0:
-		return SeedResult{}, errors.New("seed: claim counts cannot be negative")
+		return Result{}, errors.New("seed: claim counts cannot be negative")
 	case o.Author == 0:
-		return SeedResult{}, errors.New("seed: an author (user id) is required")
+		return Result{}, errors.New("seed: an author (user id) is required")
 	}
 	o.BigClaims = min(o.BigClaims, o.Claims)
 	if o.Claimants == 0 {
@@ -117,21 +122,21 @@ func (s *Store) Seed(ctx context.Context, o SeedOptions) (SeedResult, error) {
 	if o.Sources == 0 {
 		o.Sources = max(o.Articles/5, 20)
 	}
-	var n int64
-	if err := s.conn(ctx).Model(&models.Article{}).Count(&n).Error; err != nil {
-		return SeedResult{}, fmt.Errorf("seed: %w", err)
-	}
-	if n > 0 {
-		return SeedResult{}, fmt.Errorf("seed: the database already holds %d articles; seed only an empty database", n)
-	}
-	scale, err := s.Verdicts(ctx)
+	scale, err := st.Verdicts(ctx)
 	if err != nil {
-		return SeedResult{}, err
+		return Result{}, err
 	}
 	g := newSeedGen(o, scale)
-	res := SeedResult{Key: SeedKey(o)}
+	res := Result{Key: Key(o)}
 
-	err = s.tx(ctx, func(tx *gorm.DB) error {
+	err = st.BulkLoad(ctx, func(tx *gorm.DB) error {
+		var n int64
+		if err := tx.Model(&models.Article{}).Count(&n).Error; err != nil {
+			return err
+		}
+		if n > 0 {
+			return fmt.Errorf("the database already holds %d articles; seed only an empty database", n)
+		}
 		if g.claimantIDs, err = g.insertClaimants(tx, o.Claimants); err != nil {
 			return err
 		}
@@ -146,11 +151,8 @@ func (s *Store) Seed(ctx context.Context, o SeedOptions) (SeedResult, error) {
 	counts := g.claimCounts()
 	for from := 0; from < o.Articles; from += seedArticlesPerTx {
 		to := min(from+seedArticlesPerTx, o.Articles)
-		err := s.tx(ctx, func(tx *gorm.DB) error {
-			if err := g.insertArticles(tx, from, to, counts, &res); err != nil {
-				return err
-			}
-			return s.dialect.compactTallies(tx) // the claims' triggers wrote one tally row each
+		err := st.BulkLoad(ctx, func(tx *gorm.DB) error {
+			return g.insertArticles(tx, from, to, counts, &res)
 		})
 		if err != nil {
 			return res, fmt.Errorf("seed: articles %d–%d: %w", from+1, to, err)
@@ -164,7 +166,10 @@ func (s *Store) Seed(ctx context.Context, o SeedOptions) (SeedResult, error) {
 	if err != nil {
 		return res, err
 	}
-	if err := s.conn(ctx).Exec(`INSERT INTO settings (key, value) VALUES (?, ?)`, seedSetting, string(body)).Error; err != nil {
+	err = st.BulkLoad(ctx, func(tx *gorm.DB) error {
+		return tx.Exec(`INSERT INTO settings (key, value) VALUES (?, ?)`, seedSetting, string(body)).Error
+	})
+	if err != nil {
 		return res, fmt.Errorf("seed: record: %w", err)
 	}
 	return res, nil
@@ -235,7 +240,7 @@ func (b *seedInsert) flush() error {
 
 // seedGen makes the data, deterministically from o.RandSeed.
 type seedGen struct {
-	o           SeedOptions
+	o           Options
 	r           *rand.Rand
 	verdictIDs  []int64 // the database's scale
 	verdictCum  []int   // cumulative weights of verdictIDs
@@ -245,7 +250,7 @@ type seedGen struct {
 	epoch, span time.Time
 }
 
-func newSeedGen(o SeedOptions, scale []models.Verdict) *seedGen {
+func newSeedGen(o Options, scale []models.Verdict) *seedGen {
 	g := &seedGen{o: o, r: rand.New(rand.NewPCG(o.RandSeed, 0x5eed)), big: -1,
 		epoch: time.Date(2014, 1, 6, 0, 0, 0, 0, time.UTC), span: time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC)}
 	weights := map[string]int{"True": 10, "Mostly true": 12, "Half true": 14, "Misleading": 20, "Mostly false": 16, "False": 20, "Unsupported": 6, "Not checkable": 2}
@@ -358,12 +363,12 @@ func (g *seedGen) insertClaimants(tx *gorm.DB, n int) ([]int64, error) {
 		if i > 50*n+10000 {
 			return nil, fmt.Errorf("cannot make %d distinct claimant names", n)
 		}
-		key := nameKey(name)
+		key := store.NameKey(name)
 		if seen[key] {
 			continue
 		}
 		seen[key] = true
-		search := claimantSearchKey(models.Claimant{Name: name, Title: title, Affiliation: affiliation})
+		search := store.ClaimantSearchKey(models.Claimant{Name: name, Title: title, Affiliation: affiliation})
 		if err := b.add(name, key, search, kind, title, affiliation, "[]", now, now); err != nil {
 			return nil, err
 		}
@@ -397,8 +402,8 @@ func (g *seedGen) insertSources(tx *gorm.DB, n int) ([]int64, error) {
 	tb := newSeedInsert(tx, "source_terms", []string{"term", "source_id"}, seedSmallBatch, false)
 	for i, src := range made {
 		src.ID = b.ids[i]
-		for _, t := range sourceTerms(src) {
-			if err := tb.add(t.Term, t.SourceID); err != nil {
+		for _, t := range store.SourceTerms(src) {
+			if err := tb.add(t, src.ID); err != nil {
 				return nil, err
 			}
 		}
@@ -418,17 +423,17 @@ type seedArticle struct {
 }
 
 // insertArticles writes articles [from, to) with their revisions, claims and evidence.
-func (g *seedGen) insertArticles(tx *gorm.DB, from, to int, counts []int, res *SeedResult) error {
+func (g *seedGen) insertArticles(tx *gorm.DB, from, to int, counts []int, res *Result) error {
 	arts := make([]seedArticle, 0, to-from)
 	ab := newSeedInsert(tx, "articles", []string{"title", "outlet", "byline", "source_url", "published_at", "language",
-		"text", "html", "revision", "created_by", "created_at", "updated_at", "deleted_at"}, seedArticleBatch, true)
+		"text", "html", "revision", "created_by", "created_at", "updated_at", "deleted_at", "last_claim_number"}, seedArticleBatch, true)
 	for i := from; i < to; i++ {
 		a := g.article(i, counts[i])
 		var deleted any
 		if a.deleted {
 			deleted = a.created.Add(48 * time.Hour)
 		}
-		if err := ab.add(a.title, a.outlet, a.byline, a.url, a.published, "en", a.text, "", 1, g.o.Author, a.created, a.created, deleted); err != nil {
+		if err := ab.add(a.title, a.outlet, a.byline, a.url, a.published, "en", a.text, "", 1, g.o.Author, a.created, a.created, deleted, counts[i]); err != nil {
 			return err
 		}
 		arts = append(arts, a)
@@ -460,7 +465,7 @@ func (g *seedGen) insertArticles(tx *gorm.DB, from, to int, counts []int, res *S
 	cb := newSeedInsert(tx, "claims", []string{"article_id", "start_pos", "end_pos", "quote", "prefix", "suffix", "summary",
 		"type", "claimant_id", "claimed_at", "notes", "state", "verdict_id", "explanation", "rationale", "proposed_by",
 		"assignee_id", "due", "anchor_state", "anchor_revision", "version", "review_round", "created_by", "created_at",
-		"updated_at", "deleted_at", "approved_at", "claimed_place", "verdict_by", "explanation_by", "rationale_by"}, seedClaimBatch, true)
+		"updated_at", "deleted_at", "approved_at", "claimed_place", "verdict_by", "explanation_by", "rationale_by", "number"}, seedClaimBatch, true)
 	var evidenceFor []int // per claim written: how many evidence rows it gets
 	for k, a := range arts {
 		if n := counts[from+k]; n > 0 {
@@ -630,7 +635,7 @@ func (g *seedGen) claims(cb *seedInsert, id int64, a seedArticle, n int, big boo
 	t := anchor.NewText(a.text)
 	runes := []rune(a.text)
 	used := make(map[[2]int]bool, n)
-	for range n {
+	for number := 1; number <= n; number++ {
 		var span [2]int
 		for try := 0; ; try++ {
 			span = a.sentences[g.r.IntN(len(a.sentences))]
@@ -696,7 +701,7 @@ func (g *seedGen) claims(cb *seedInsert, id int64, a seedArticle, n int, big boo
 		typ := seedPickType(g.r.IntN(100))
 		if err := cb.add(id, start, end, quote, prefix, suffix, summary, string(typ), claimant, claimedAt, "", string(state),
 			verdict, explanation, rationale, proposed, assignee, due, anchorState, 1, version, round, g.o.Author,
-			created, updated, deleted, approved, place, proposed, proposed, proposed); err != nil {
+			created, updated, deleted, approved, place, proposed, proposed, proposed, number); err != nil {
 			return evidenceFor, err
 		}
 		m := 0

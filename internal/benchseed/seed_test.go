@@ -1,4 +1,4 @@
-package store_test
+package benchseed_test
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/claimdesk/claimdesk/internal/anchor"
+	"github.com/claimdesk/claimdesk/internal/benchseed"
 	"github.com/claimdesk/claimdesk/internal/ingest"
 	"github.com/claimdesk/claimdesk/internal/models"
 	"github.com/claimdesk/claimdesk/internal/store"
@@ -26,12 +27,12 @@ func TestSeed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := store.SeedOptions{Articles: 400, Claims: 4000, BigClaims: 150, RandSeed: 7, Author: author.ID, Assignees: []int64{checker.ID}}
-	res, err := s.Seed(ctx, o)
+	o := benchseed.Options{Articles: 400, Claims: 4000, BigClaims: 150, RandSeed: 7, Author: author.ID, Assignees: []int64{checker.ID}}
+	res, err := benchseed.Seed(ctx, s, o)
 	if err != nil {
 		t.Fatalf("seed: %v", err)
 	}
-	if res.Articles != 400 || res.Claims != 4000 || res.Claimants != 20 || res.Sources != 80 || res.Key != store.SeedKey(o) {
+	if res.Articles != 400 || res.Claims != 4000 || res.Claimants != 20 || res.Sources != 80 || res.Key != benchseed.Key(o) {
 		t.Fatalf("result = %+v", res)
 	}
 	if res.Evidence == 0 || res.BigArticle == 0 || res.LastArticle-res.FirstArticle != 399 {
@@ -175,11 +176,11 @@ func TestSeed(t *testing.T) {
 		t.Errorf("history after seeding = %+v, %v; want the %d entries from before", after, err, historyBefore.Entries)
 	}
 
-	info, ok, err := s.SeedInfo(ctx)
+	info, ok, err := benchseed.Info(ctx, s)
 	if err != nil || !ok || info.BigArticle != res.BigArticle || info.Key != res.Key {
 		t.Errorf("seed info = %+v, %v, %v; want %+v", info, ok, err, res)
 	}
-	if _, err := s.Seed(ctx, o); err == nil || !strings.Contains(err.Error(), "empty database") {
+	if _, err := benchseed.Seed(ctx, s, o); err == nil || !strings.Contains(err.Error(), "empty database") {
 		t.Errorf("second seed: err = %v, want a refusal", err)
 	}
 }
@@ -190,18 +191,18 @@ func TestSeedRejectsBadOptions(t *testing.T) {
 	u := storetest.User(t, s, models.RoleAdmin)
 	tests := []struct {
 		name string
-		o    store.SeedOptions
+		o    benchseed.Options
 	}{
-		{"no articles", store.SeedOptions{Articles: 0, Claims: 10, Author: u.ID}},
-		{"negative claims", store.SeedOptions{Articles: 5, Claims: -1, Author: u.ID}},
-		{"no author", store.SeedOptions{Articles: 5, Claims: 10}},
+		{"no articles", benchseed.Options{Articles: 0, Claims: 10, Author: u.ID}},
+		{"negative claims", benchseed.Options{Articles: 5, Claims: -1, Author: u.ID}},
+		{"no author", benchseed.Options{Articles: 5, Claims: 10}},
 	}
 	for _, tt := range tests {
-		if _, err := s.Seed(ctx, tt.o); err == nil {
+		if _, err := benchseed.Seed(ctx, s, tt.o); err == nil {
 			t.Errorf("%s: seeded", tt.name)
 		}
 	}
-	if _, ok, err := s.SeedInfo(ctx); ok || err != nil {
+	if _, ok, err := benchseed.Info(ctx, s); ok || err != nil {
 		t.Errorf("seed info after refusals: %v, %v; want none", ok, err)
 	}
 }
@@ -210,7 +211,7 @@ func TestSeedExactCountsWhenSmall(t *testing.T) {
 	s := storetest.New(t)
 	ctx := context.Background()
 	u := storetest.User(t, s, models.RoleAdmin)
-	res, err := s.Seed(ctx, store.SeedOptions{Articles: 3, Claims: 40, BigClaims: 30, RandSeed: 1, Author: u.ID})
+	res, err := benchseed.Seed(ctx, s, benchseed.Options{Articles: 3, Claims: 40, BigClaims: 30, RandSeed: 1, Author: u.ID})
 	if err != nil {
 		t.Fatal(err)
 	}

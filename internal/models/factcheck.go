@@ -1,0 +1,56 @@
+package models
+
+import (
+	"strconv"
+	"time"
+)
+
+// FactCheck is a published fact-check in the newsroom's library: a
+// schema.org ClaimReview by anyone (another fact-checker's feed, or our
+// own), kept with the fields that matching, browsing and citing need.
+// Its URL, normalised as source URLs are, identifies it: importing the
+// same fact-check again updates the entry.
+type FactCheck struct {
+	ID            int64      `json:"id"`
+	URL           string     `json:"url"`            // normalised
+	ClaimReviewed string     `json:"claim_reviewed"` // the claim as the fact-checker worded it
+	Headline      string     `json:"headline"`       // headline, or name
+	Excerpt       string     `json:"excerpt"`        // description or reviewBody, shortened
+	RatingName    string     `json:"rating_name"`    // reviewRating.alternateName ("" = no rating given)
+	RatingValue   *float64   `json:"rating_value"`
+	BestRating    *float64   `json:"best_rating"`
+	WorstRating   *float64   `json:"worst_rating"`
+	PublisherName string     `json:"publisher_name"` // publisher, or author, organisation
+	PublisherURL  string     `json:"publisher_url"`
+	Claimant      string     `json:"claimant"`                 // itemReviewed.author.name
+	ClaimURL      string     `json:"claim_url"`                // where the claim appeared (itemReviewed appearance)
+	ClaimDate     *time.Time `json:"claim_date"`               // when the claim was made
+	DatePublished *time.Time `json:"date_published"`           // of the fact-check
+	DateModified  *time.Time `json:"date_modified"`            // of the fact-check
+	Language      string     `json:"language"`                 // BCP 47 tag in lower case, "" if not given
+	Version       int        `json:"version" gorm:"default:1"` // bumped by every import that updates it
+	CreatedAt     time.Time  `json:"created_at"`
+	UpdatedAt     time.Time  `json:"updated_at"`
+}
+
+// TableName is factchecks.
+func (FactCheck) TableName() string { return "factchecks" }
+
+// HasRating reports whether the fact-check gives a rating at all.
+func (f FactCheck) HasRating() bool { return f.RatingName != "" || f.RatingValue != nil }
+
+// Rating is the rating as shown to people: its name, else its value on the
+// scale, else "no rating".
+func (f FactCheck) Rating() string {
+	switch {
+	case f.RatingName != "":
+		return f.RatingName
+	case f.RatingValue != nil && f.BestRating != nil:
+		return formatNumber(*f.RatingValue) + " of " + formatNumber(*f.BestRating)
+	case f.RatingValue != nil:
+		return formatNumber(*f.RatingValue)
+	}
+	return "no rating"
+}
+
+func formatNumber(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
