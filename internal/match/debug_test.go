@@ -67,3 +67,21 @@ func TestDebugRecall(t *testing.T) {
 		fmt.Println(s, len(ps), hit)
 	}
 }
+
+func TestDebugGrid(t *testing.T) {
+	if os.Getenv("MATCH_GRID") == "" {
+		t.Skip()
+	}
+	dir := claimmatchDir(t)
+	ix, _ := loadLibrary(t)
+	ps := readLines[post](t, filepath.Join(dir, "train.jsonl"))
+	dev := readLines[post](t, filepath.Join(dir, "dev.jsonl"))
+	for _, wt := range []float64{0.3, 0.5, 0.8} {
+		for _, wd := range []float64{0.1, 0.2, 0.35, 0.5} {
+			fieldWeight = [nFields]float64{1, wt, wd}
+			a := evaluate(ix, ps, rankBM25)
+			c := evaluate(ix, dev, rankBM25)
+			fmt.Printf("title %.2f desc %.2f: train %.3f dev %.3f\n", wt, wd, a.MAP5, c.MAP5)
+		}
+	}
+}

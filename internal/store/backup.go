@@ -55,6 +55,7 @@ var backupOrder = []string{
 	"users", "sessions", "api_tokens", "login_failures", "settings",
 	"articles", "revisions", "claimants", "verdicts", "claims",
 	"sources", "source_terms", "evidence", "appearances", "approvals", "comments", "factchecks",
+	"claim_links", "scan_dismissals",
 	"history_entries",
 }
 
@@ -67,7 +68,7 @@ var seedTables = map[string]bool{"settings": true, "verdicts": true}
 // change log and SQLite's full-text indexes with their shadow tables (all
 // filled by triggers as claims, articles and fact-checks are inserted).
 func derivedTable(name string) bool {
-	return name == "schema_migrations" || name == "claim_tallies" || name == "page_changes" || strings.HasPrefix(name, "articles_fts") || strings.HasPrefix(name, "factchecks_fts") || strings.HasPrefix(name, "sqlite_")
+	return name == "schema_migrations" || name == "claim_tallies" || name == "page_changes" || name == "match_changes" || strings.HasPrefix(name, "articles_fts") || strings.HasPrefix(name, "factchecks_fts") || strings.HasPrefix(name, "sqlite_")
 }
 
 type backupHeader struct {
