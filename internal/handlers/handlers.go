@@ -35,6 +35,7 @@ type handler struct {
 	fetchTimeout  time.Duration
 	pages         *pageCache[views.ArticleParts] // rendered reading-page parts
 	claimLists    *pageCache[jsonBody]           // encoded GET /api/v1/articles/{id}/claims
+	matcher       *store.Matcher                 // "checked before?": the matching index
 }
 
 // Limits on request bodies.
@@ -44,7 +45,8 @@ const maxBodyBytes = "6M" // a 5 MB upload plus the form around it
 func New(d Deps) *echo.Echo {
 	h := &handler{store: d.Store, log: d.Log, assets: d.Assets, baseURL: strings.TrimRight(d.BaseURL, "/"),
 		secureCookies: d.SecureCookies, fetchTimeout: d.FetchTimeout,
-		pages: newPageCache[views.ArticleParts](pageCacheBytes), claimLists: newPageCache[jsonBody](pageCacheBytes)}
+		pages: newPageCache[views.ArticleParts](pageCacheBytes), claimLists: newPageCache[jsonBody](pageCacheBytes),
+		matcher: d.Store.NewMatcher()}
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
 	}
@@ -118,6 +120,7 @@ func New(d Deps) *echo.Echo {
 	h.reviewRoutes(signedIn, api)
 	h.exportRoutes(pages, signedIn, api)
 	h.revisionRoutes(signedIn, api)
+	h.matchRoutes(signedIn, api)
 	api.Any("/*", func(c echo.Context) error { return echo.ErrNotFound })
 	return e
 }

@@ -11,9 +11,9 @@ import (
 // at the end of the text.
 var postSignature = regexp.MustCompile(`(?:\(@\w{1,30}\)\s*)?\b(January|February|March|April|May|June|July|August|September|October|November|December)\s+(\d{1,2}),\s+((?:19|20)\d\d)["'”\s]*$`)
 
-// splitPostDate returns the text without a trailing signature handle and
+// SplitPostDate returns the text without a trailing signature handle and
 // date, and that date (zero when the text carries none).
-func splitPostDate(text string) (string, time.Time) {
+func SplitPostDate(text string) (string, time.Time) {
 	m := postSignature.FindStringSubmatchIndex(text)
 	if m == nil {
 		return text, time.Time{}

@@ -87,7 +87,7 @@ func evaluate(ix *Index, posts []post, rank func(ix *Index, text string) []strin
 }
 
 func rankBM25(ix *Index, text string) []string {
-	body, _ := splitPostDate(text)
+	body, _ := SplitPostDate(text)
 	qts, _ := ix.lookup(Terms(body))
 	var out []string
 	for _, c := range ix.retrieve(qts, 20) {
@@ -132,7 +132,7 @@ func TestDevelopQuality(t *testing.T) {
 		bm := evaluate(ix, ps, rankBM25)
 		full := evaluate(ix, ps, rankFull)
 		nodate := evaluate(ix, ps, func(ix *Index, text string) []string {
-			body, _ := splitPostDate(text)
+			body, _ := SplitPostDate(text)
 			var out []string
 			ix.mu.RLock()
 			defer ix.mu.RUnlock()
@@ -200,7 +200,7 @@ func fit(ix *Index, posts []post) features {
 			rel[k] = true
 		}
 		ix.mu.RLock()
-		body, date := splitPostDate(p.Text)
+		body, date := SplitPostDate(p.Text)
 		qts, seq := ix.lookup(Terms(body))
 		cands := ix.retrieve(qts, depth)
 		var fs []features

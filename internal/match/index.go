@@ -239,8 +239,15 @@ func (ix *Index) lookup(terms []string) ([]queryTerm, []uint32) {
 	return out, seq
 }
 
+// accumulators are retrieve's per-document scratch space, reused between
+// queries: a dense array over the index's slots and the slots touched.
+type accumulators struct {
+	bm25    [][nFields]float64
+	touched []int32
+}
+
 // retrieve scores every document sharing a term with the query and returns
-// the best n by combined BM25.
+// the best n by combined BM25, ties broken by key.
 func (ix *Index) retrieve(qts []queryTerm, n int) []candidate {
 	N := ix.live
 	if N == 0 || len(qts) == 0 {
@@ -250,7 +257,17 @@ func (ix *Index) retrieve(qts []queryTerm, n int) []candidate {
 	for f := 0; f < nFields; f++ {
 		avg[f] = math.Max(1, float64(ix.totalLen[f])/float64(N))
 	}
-	acc := map[int32]*candidate{}
+	acc, _ := ix.scratch.Get().(*accumulators)
+	if acc == nil || len(acc.bm25) < len(ix.docs) {
+		acc = &accumulators{bm25: make([][nFields]float64, len(ix.docs)+len(ix.docs)/4)}
+	}
+	defer func() {
+		for _, d := range acc.touched {
+			acc.bm25[d] = [nFields]float64{}
+		}
+		acc.touched = acc.touched[:0]
+		ix.scratch.Put(acc)
+	}()
 	for _, q := range qts {
 		var fidf [nFields]float64
 		for f := 0; f < nFields; f++ {
@@ -261,10 +278,9 @@ func (ix *Index) retrieve(qts []queryTerm, n int) []candidate {
 			if !d.alive {
 				continue
 			}
-			c := acc[p.doc]
-			if c == nil {
-				c = &candidate{doc: p.doc}
-				acc[p.doc] = c
+			a := &acc.bm25[p.doc]
+			if *a == ([nFields]float64{}) {
+				acc.touched = append(acc.touched, p.doc)
 			}
 			for f := 0; f < nFields; f++ {
 				if p.tf[f] == 0 {
@@ -272,25 +288,57 @@ func (ix *Index) retrieve(qts []queryTerm, n int) []candidate {
 				}
 				tf := float64(p.tf[f])
 				norm := k1 * (1 - b + b*float64(d.len[f])/avg[f])
-				c.bm25[f] += fidf[f] * tf * (k1 + 1) / (tf + norm)
+				a[f] += fidf[f] * tf * (k1 + 1) / (tf + norm)
 			}
 		}
 	}
-	out := make([]candidate, 0, len(acc))
-	for _, c := range acc {
+	// Keep the best n in a min-heap: the worst kept is at the root.
+	better := func(x, y *candidate) bool {
+		if x.score != y.score {
+			return x.score > y.score
+		}
+		return ix.docs[x.doc].key < ix.docs[y.doc].key
+	}
+	heap := make([]candidate, 0, n)
+	for _, d := range acc.touched {
+		c := candidate{doc: d, bm25: acc.bm25[d]}
 		for f := 0; f < nFields; f++ {
 			c.score += fieldWeight[f] * c.bm25[f]
 		}
-		out = append(out, *c)
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].score != out[j].score {
-			return out[i].score > out[j].score
+		if c.score == 0 {
+			continue
 		}
-		return ix.docs[out[i].doc].key < ix.docs[out[j].doc].key
-	})
-	if len(out) > n {
-		out = out[:n]
+		if len(heap) < n {
+			heap = append(heap, c)
+			for i := len(heap) - 1; i > 0; {
+				parent := (i - 1) / 2
+				if !better(&heap[parent], &heap[i]) {
+					break
+				}
+				heap[parent], heap[i] = heap[i], heap[parent]
+				i = parent
+			}
+			continue
+		}
+		if !better(&c, &heap[0]) {
+			continue
+		}
+		heap[0] = c
+		for i := 0; ; {
+			l, r, worst := 2*i+1, 2*i+2, i
+			if l < len(heap) && better(&heap[worst], &heap[l]) {
+				worst = l
+			}
+			if r < len(heap) && better(&heap[worst], &heap[r]) {
+				worst = r
+			}
+			if worst == i {
+				break
+			}
+			heap[i], heap[worst] = heap[worst], heap[i]
+			i = worst
+		}
 	}
-	return out
+	sort.Slice(heap, func(i, j int) bool { return better(&heap[i], &heap[j]) })
+	return heap
 }

@@ -41,13 +41,13 @@ func TestSplitPostDate(t *testing.T) {
 		{"Bad day February 31, 2020", "Bad day February 31, 2020", ""},
 	}
 	for _, tt := range tests {
-		body, d := splitPostDate(tt.in)
+		body, d := SplitPostDate(tt.in)
 		got := ""
 		if !d.IsZero() {
 			got = d.Format("2006-01-02")
 		}
 		if body != tt.body || got != tt.date {
-			t.Errorf("splitPostDate(%q) = %q, %q; want %q, %q", tt.in, body, got, tt.body, tt.date)
+			t.Errorf("SplitPostDate(%q) = %q, %q; want %q, %q", tt.in, body, got, tt.body, tt.date)
 		}
 	}
 }

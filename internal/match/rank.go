@@ -2,6 +2,7 @@ package match
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"time"
 )
@@ -42,7 +43,7 @@ func (ix *Index) Match(q Query, limit int) []Result {
 	if limit <= 0 {
 		return nil
 	}
-	text, date := splitPostDate(truncateRunes(q.Text, MaxQueryRunes))
+	text, date := SplitPostDate(truncateRunes(q.Text, MaxQueryRunes))
 	if !q.Date.IsZero() {
 		date = q.Date
 	}
@@ -136,6 +137,18 @@ func (ix *Index) features(qts []queryTerm, seq []uint32, qgrams []uint32, date i
 			qbigrams[[2]uint32{seq[i-1], seq[i]}] = true
 		}
 	}
+	// Each query term's idf is counted once per candidate (counted holds
+	// the candidate's number); documents' terms' idf is cached per query.
+	counted := make(map[uint32]int, len(qts))
+	idfs := map[uint32]float64{}
+	termIDF := func(t uint32) float64 {
+		w, ok := idfs[t]
+		if !ok {
+			w = idf(N, int(ix.dfAny[t]))
+			idfs[t] = w
+		}
+		return w
+	}
 	out := make([]features, len(cands))
 	top := cands[0].score
 	for i, c := range cands {
@@ -145,23 +158,20 @@ func (ix *Index) features(qts []queryTerm, seq []uint32, qgrams []uint32, date i
 		x[featClaimBM25] = c.bm25[fieldClaim] / ideal
 		x[featTitleBM25] = c.bm25[fieldTitle] / ideal
 		x[featDescBM25] = c.bm25[fieldDesc] / ideal
-		inDoc := map[uint32]bool{}
+		var found float64
 		for _, f := range []int{fieldClaim, fieldTitle} {
 			for _, t := range d.terms[f] {
-				inDoc[t] = true
-			}
-		}
-		var found float64
-		for _, q := range qts {
-			if inDoc[q.id] {
-				found += qidf[q.id]
+				if w, ok := qidf[t]; ok && counted[t] != i+1 {
+					counted[t] = i + 1
+					found += w
+				}
 			}
 		}
 		if qmass > 0 {
 			x[featQueryCover] = found / qmass
 		}
-		x[featClaimCover] = ix.cover(d.terms[fieldClaim], qidf)
-		x[featTitleCover] = ix.cover(d.terms[fieldTitle], qidf)
+		x[featClaimCover] = cover(d.terms[fieldClaim], qidf, termIDF)
+		x[featTitleCover] = cover(d.terms[fieldTitle], qidf, termIDF)
 		x[featBigrams] = bigramShare(d, qbigrams)
 		if top > 0 {
 			x[featRelative] = c.score / top
@@ -192,16 +202,13 @@ func (ix *Index) features(qts []queryTerm, seq []uint32, qgrams []uint32, date i
 
 // cover is the share of a field's distinct idf mass whose terms are in the
 // query.
-func (ix *Index) cover(terms []uint32, qidf map[uint32]float64) float64 {
-	N := ix.live
-	seen := map[uint32]bool{}
+func cover(terms []uint32, qidf map[uint32]float64, termIDF func(uint32) float64) float64 {
 	var all, found float64
-	for _, t := range terms {
-		if seen[t] {
+	for i, t := range terms {
+		if slices.Contains(terms[:i], t) {
 			continue
 		}
-		seen[t] = true
-		w := idf(N, int(ix.dfAny[t]))
+		w := termIDF(t)
 		all += w
 		if _, ok := qidf[t]; ok {
 			found += w
