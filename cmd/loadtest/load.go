@@ -191,6 +191,9 @@ func load(ctx context.Context, cfg config, st *store.Store, seed seedInfo, log *
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
+		if cfg.Only != nil && !cfg.Only.MatchString(ep.Name) {
+			continue
+		}
 		// One client alone first: the time the server needs for a request
 		// when nothing else queues for the CPUs (and a warm-up for the run
 		// with all clients, which follows).
@@ -222,7 +225,10 @@ func load(ctx context.Context, cfg config, st *store.Store, seed seedInfo, log *
 		mix("POST /api/v1/articles/{id}/claims"),
 	}
 	weights := []int{4, 2, 1, 1, 1, 2}
-	for _, res := range runMixed(ctx, client, timer, mixed, weights, 2*cfg.Requests, cfg.Concurrency, cfg.MaxTime) {
+	if cfg.Only != nil && !cfg.Only.MatchString("mixed") {
+		mixed, weights = nil, nil
+	}
+	for _, res := range runMixedIf(len(mixed) > 0, ctx, client, timer, mixed, weights, 2*cfg.Requests, cfg.Concurrency, cfg.MaxTime) {
 		rep.Results = append(rep.Results, res)
 		fmt.Fprintf(stderr, "%-52s %5d requests, %d errors, server p50 %s\n", res.Name, res.Requests, res.Errors, ms(pct(res.Server, 50)))
 	}
@@ -291,6 +297,13 @@ func runEndpoint(ctx context.Context, client *http.Client, timer *serverTimer, e
 	res := runMixed(ctx, client, timer, []endpoint{ep}, []int{1}, n, c, maxTime)
 	res[0].Name = ep.Name
 	return res[0]
+}
+
+func runMixedIf(run bool, ctx context.Context, client *http.Client, timer *serverTimer, eps []endpoint, weights []int, n, c int, maxTime time.Duration) []result {
+	if !run {
+		return nil
+	}
+	return runMixed(ctx, client, timer, eps, weights, n, c, maxTime)
 }
 
 // runMixed sends n requests in all from c workers, each request to an

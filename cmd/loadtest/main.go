@@ -24,6 +24,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"regexp"
 	"runtime/pprof"
 	"strings"
 	"syscall"
@@ -58,6 +59,7 @@ type config struct {
 	Search      string
 	Out         string
 	CPUProfile  string
+	Only        *regexp.Regexp // run only the endpoints whose names match; nil: all
 	Args        []string
 }
 
@@ -79,10 +81,18 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.StringVar(&c.Search, "q", "inflation", "the word searched for in the article list")
 	fs.StringVar(&c.Out, "out", filepath.Join("docs", "benchmarks.md"), "Markdown file whose section for this database is replaced with the results; empty: none")
 	fs.StringVar(&c.CPUProfile, "cpuprofile", "", "write a CPU profile of the whole run (seeding and load) to this file")
+	only := fs.String("only", "", "run only the endpoints whose names match this regular expression (e.g. 'POST|mixed')")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
 	c.Seed.RandSeed = *seed
+	if *only != "" {
+		re, err := regexp.Compile(*only)
+		if err != nil {
+			return c, fmt.Errorf("--only: %w", err)
+		}
+		c.Only = re
+	}
 	switch {
 	case fs.NArg() > 0:
 		return c, fmt.Errorf("unexpected argument %q", fs.Arg(0))

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/claimdesk/claimdesk/internal/mail"
 	"github.com/claimdesk/claimdesk/internal/store"
 )
 
@@ -21,6 +22,14 @@ type config struct {
 	BaseURL      string
 	LogLevel     slog.Level
 	FetchTimeout time.Duration
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client (CLAIMDESK_TRUSTED_PROXIES); none: the socket's address.
+	TrustedProxies []*net.IPNet
+	Mail           mail.Config // CLAIMDESK_SMTP_URL, CLAIMDESK_MAIL_FROM; off when unset
+	// SQLiteSynchronous is SQLite's synchronous setting, FULL (the default:
+	// a commit survives power loss) or NORMAL (faster; survives a crash of
+	// the process, may lose the last commits on power loss).
+	SQLiteSynchronous string
 }
 
 // Secure reports whether cookies must be sent over HTTPS only.
@@ -33,6 +42,7 @@ func loadConfig(getenv func(string) string, args []string) (config, error) {
 		DatabaseURL: cmp.Or(getenv("CLAIMDESK_DATABASE_URL"), "data/claimdesk.db"),
 		BaseURL:     getenv("CLAIMDESK_BASE_URL"),
 	}
+	c.SQLiteSynchronous = strings.ToUpper(cmp.Or(strings.TrimSpace(getenv("CLAIMDESK_SQLITE_SYNCHRONOUS")), store.SynchronousFull))
 	level := cmp.Or(getenv("CLAIMDESK_LOG_LEVEL"), "info")
 	timeout := cmp.Or(getenv("CLAIMDESK_FETCH_TIMEOUT"), "15s")
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
@@ -48,6 +58,9 @@ func loadConfig(getenv func(string) string, args []string) (config, error) {
 	}
 	if _, _, err := store.ParseURL(c.DatabaseURL); err != nil {
 		return c, fmt.Errorf("CLAIMDESK_DATABASE_URL: %w", err)
+	}
+	if c.SQLiteSynchronous != store.SynchronousFull && c.SQLiteSynchronous != store.SynchronousNormal {
+		return c, fmt.Errorf("CLAIMDESK_SQLITE_SYNCHRONOUS: %q must be FULL or NORMAL", c.SQLiteSynchronous)
 	}
 	if c.BaseURL == "" {
 		host, port, _ := net.SplitHostPort(c.Addr)
@@ -67,6 +80,12 @@ func loadConfig(getenv func(string) string, args []string) (config, error) {
 	c.FetchTimeout, err = time.ParseDuration(timeout)
 	if err != nil || c.FetchTimeout <= 0 || c.FetchTimeout > 2*time.Minute {
 		return c, fmt.Errorf("CLAIMDESK_FETCH_TIMEOUT: %q must be a duration up to 2m, e.g. 15s", timeout)
+	}
+	if c.TrustedProxies, err = parseCIDRs("CLAIMDESK_TRUSTED_PROXIES", getenv("CLAIMDESK_TRUSTED_PROXIES")); err != nil {
+		return c, err
+	}
+	if c.Mail, err = mail.ParseURL(getenv("CLAIMDESK_SMTP_URL"), getenv("CLAIMDESK_MAIL_FROM"), c.BaseURL); err != nil {
+		return c, fmt.Errorf("CLAIMDESK_SMTP_URL: %w", err)
 	}
 	return c, nil
 }

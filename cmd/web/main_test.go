@@ -22,8 +22,10 @@ func TestLoadConfig(t *testing.T) {
 		check   func(config) bool
 	}{
 		{"defaults", nil, nil, "", func(c config) bool {
-			return c.Addr == "localhost:8080" && c.DatabaseURL == "data/claimdesk.db" && c.BaseURL == "http://localhost:8080" && !c.Secure()
+			return c.Addr == "localhost:8080" && c.DatabaseURL == "data/claimdesk.db" && c.BaseURL == "http://localhost:8080" && !c.Secure() && c.SQLiteSynchronous == "FULL"
 		}},
+		{"synchronous normal", map[string]string{"CLAIMDESK_SQLITE_SYNCHRONOUS": "normal"}, nil, "", func(c config) bool { return c.SQLiteSynchronous == "NORMAL" }},
+		{"bad synchronous", map[string]string{"CLAIMDESK_SQLITE_SYNCHRONOUS": "OFF"}, nil, "CLAIMDESK_SQLITE_SYNCHRONOUS", nil},
 		{"postgres and https", map[string]string{"CLAIMDESK_DATABASE_URL": "postgres://u@db/claims", "CLAIMDESK_BASE_URL": "https://claims.example.org/"}, nil, "", func(c config) bool {
 			return c.BaseURL == "https://claims.example.org" && c.Secure()
 		}},
@@ -34,6 +36,11 @@ func TestLoadConfig(t *testing.T) {
 		{"base URL with a path", map[string]string{"CLAIMDESK_BASE_URL": "https://x.org/claims"}, nil, "CLAIMDESK_BASE_URL", nil},
 		{"bad log level", map[string]string{"CLAIMDESK_LOG_LEVEL": "loud"}, nil, "CLAIMDESK_LOG_LEVEL", nil},
 		{"bad fetch timeout", map[string]string{"CLAIMDESK_FETCH_TIMEOUT": "forever"}, nil, "CLAIMDESK_FETCH_TIMEOUT", nil},
+		{"mail off by default", nil, nil, "", func(c config) bool { return !c.Mail.Enabled() }},
+		{"mail", map[string]string{"CLAIMDESK_SMTP_URL": "smtp://u:p@mail.example.org:587", "CLAIMDESK_MAIL_FROM": "Desk <desk@example.org>"}, nil, "", func(c config) bool {
+			return c.Mail.Enabled() && c.Mail.Addr == "mail.example.org:587" && c.Mail.From == `"Desk" <desk@example.org>`
+		}},
+		{"bad SMTP URL", map[string]string{"CLAIMDESK_SMTP_URL": "mail.example.org:587"}, nil, "CLAIMDESK_SMTP_URL", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

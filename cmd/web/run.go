@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/claimdesk/claimdesk/internal/handlers"
+	"github.com/claimdesk/claimdesk/internal/mail"
 	"github.com/claimdesk/claimdesk/internal/models"
 	"github.com/claimdesk/claimdesk/internal/store"
 	"github.com/claimdesk/claimdesk/static"
@@ -45,7 +45,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 }
 
 func openStore(ctx context.Context, cfg config, log *slog.Logger) (*store.Store, error) {
-	st, err := store.Open(ctx, store.Options{URL: cfg.DatabaseURL, Log: log})
+	st, err := store.Open(ctx, store.Options{URL: cfg.DatabaseURL, Log: log, Synchronous: cfg.SQLiteSynchronous})
 	if err != nil {
 		return nil, err
 	}
@@ -73,9 +73,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	if err != nil {
 		return err
 	}
+	outbox := mail.NewOutbox(cfg.Mail, st, log, cfg.BaseURL)
+	mailCtx, stopMail := context.WithCancel(context.WithoutCancel(ctx))
+	mailDone := make(chan struct{})
+	go func() { defer close(mailDone); outbox.Run(mailCtx) }()
+	defer func() { stopMail(); <-mailDone }() // before the database closes
 	srv := &http.Server{
 		Handler: handlers.New(handlers.Deps{Store: st, Log: log, Assets: assets, BaseURL: cfg.BaseURL,
-			SecureCookies: cfg.Secure(), FetchTimeout: cfg.FetchTimeout}),
+			SecureCookies: cfg.Secure(), FetchTimeout: cfg.FetchTimeout, TrustedProxies: cfg.TrustedProxies, Mail: outbox}),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      90 * time.Second,
@@ -119,9 +124,13 @@ func commandStore(ctx context.Context, getenv func(string) string) (*store.Store
 
 // userCommand: user add --email E --name N --role R; the password is the
 // first line of stdin, or generated and printed when stdin is empty.
+// user password --email E: cmd/web/password.go.
 func userCommand(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer) error {
+	if len(args) > 0 && args[0] == "password" {
+		return passwordCommand(ctx, args[1:], getenv, stdin, stdout)
+	}
 	if len(args) == 0 || args[0] != "add" {
-		return errors.New("usage: user add --email E --name N --role admin|editor|factchecker|viewer")
+		return errors.New("usage: user add --email E --name N --role admin|editor|factchecker|viewer, or user password --email E (password from stdin)")
 	}
 	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
 	email := fs.String("email", "", "e-mail address (required)")
@@ -130,15 +139,7 @@ func userCommand(ctx context.Context, args []string, getenv func(string) string,
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	password := ""
-	if stdin != nil {
-		line, err := bufio.NewReader(io.LimitReader(stdin, 4096)).ReadString('\n')
-		if err != nil && !errors.Is(err, io.EOF) {
-			return err
-		}
-		password = strings.TrimRight(line, "\r\n")
-	}
-	generated := password == ""
+	password, generated := readPassword(stdin)
 	if generated {
 		password = store.GeneratePassword()
 	}

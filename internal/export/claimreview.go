@@ -57,10 +57,20 @@ func ClaimReview(d Document, c models.ClaimDetail) (map[string]any, bool) {
 	if a := newsroomOrg(d); a != nil {
 		cr["author"] = a
 	}
-	// The model keeps no publication date for the verdict: the claim's last
-	// update is the closest honest date (see docs/export.md).
-	if s := stamp(c.UpdatedAt); s != "" {
+	// datePublished is the first publication; dateModified moves with every
+	// correction, re-verification and withdrawal (docs/publishing.md). A
+	// claim never published (an internal export) has only its last update.
+	published, modified := c.UpdatedAt, c.UpdatedAt
+	if c.PublishedAt != nil {
+		published, modified = *c.PublishedAt, *c.PublishedAt
+	}
+	if c.PublicModifiedAt != nil {
+		modified = *c.PublicModifiedAt
+	}
+	if s := stamp(published); s != "" {
 		cr["datePublished"] = s
+	}
+	if s := stamp(modified); s != "" {
 		cr["dateModified"] = s
 	}
 	if lang := d.lang(); lang != "" {
@@ -192,11 +202,16 @@ func claimant(c *models.Claimant) map[string]any {
 	return a
 }
 
-// newsroomOrg is the ClaimReview author, or nil without a newsroom name.
+// DefaultNewsroom is the ClaimReview author until the newsroom's name is
+// set in Settings; publishing warns about it.
+const DefaultNewsroom = "Claimdesk newsroom"
+
+// newsroomOrg is the ClaimReview author: the newsroom of the settings, or
+// DefaultNewsroom.
 func newsroomOrg(d Document) map[string]any {
 	name := oneLine(d.Newsroom.Name)
 	if name == "" {
-		return nil
+		name = DefaultNewsroom
 	}
 	org := map[string]any{"@type": "Organization", "name": name}
 	if u, ok := webURL(d.Newsroom.URL); ok {
@@ -233,4 +248,26 @@ func citations(evs []models.EvidenceDetail) []any {
 		out = append(out, cw)
 	}
 	return out
+}
+
+// PublicFace is c as the public sees it: once published, the verdict,
+// explanation and rationale of its latest publication (a correction in
+// progress stays internal until it is signed off and published).
+func PublicFace(c models.ClaimDetail, scale []models.Verdict) models.ClaimDetail {
+	if c.PublishedAt == nil {
+		return c
+	}
+	c.Explanation, c.Rationale, c.Verdict = c.PubExplanation, c.PubRationale, nil
+	if c.PubVerdictID != nil {
+		for i := range scale {
+			if scale[i].ID == *c.PubVerdictID {
+				v := scale[i]
+				c.Verdict = &v
+			}
+		}
+	}
+	if c.Verdict == nil && c.PubVerdictLabel != "" { // the label was deleted since
+		c.Verdict = &models.Verdict{Label: c.PubVerdictLabel}
+	}
+	return c
 }

@@ -44,7 +44,8 @@ type Document struct {
 	Scale       []models.Verdict                  // the verdict scale, for bestRating/worstRating
 	BaseURL     string                            // e.g. https://claims.example.org (no trailing slash)
 	Newsroom    Newsroom
-	Generated   time.Time // injected for reproducible output
+	Corrections map[int64][]models.Correction // by claim id, oldest first
+	Generated   time.Time                     // injected for reproducible output
 }
 
 // base is BaseURL without a trailing slash, tolerating one.

@@ -84,6 +84,12 @@ type htmlClaim struct {
 	Explanation string
 	Evidence    []htmlEvidence
 	Appearances []htmlAppearance
+	Corrections []htmlCorrection
+}
+
+// htmlCorrection is a public correction or withdrawal note with its date.
+type htmlCorrection struct {
+	Kind, Date, Note string
 }
 
 type htmlEvidence struct {
@@ -182,6 +188,13 @@ func htmlClaimOf(d Document, e entry) htmlClaim {
 		if u, ok := webURL(ap.URL); ok {
 			hc.Appearances = append(hc.Appearances, htmlAppearance{URL: u, First: ap.First})
 		}
+	}
+	for _, co := range d.Corrections[c.ID] {
+		kind := "Correction"
+		if co.Kind == models.CorrectionWithdrawal {
+			kind = "Withdrawn"
+		}
+		hc.Corrections = append(hc.Corrections, htmlCorrection{Kind: kind, Date: co.CreatedAt.UTC().Format("2 January 2006"), Note: co.Note})
 	}
 	return hc
 }

@@ -171,7 +171,7 @@ func (h *handler) setup(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.signIn(c, u, "/articles/new")
+	return h.signIn(c, u, "/setup/newsroom") // then who publishes: newsroom.go
 }
 
 func (h *handler) loginForm(c echo.Context) error {
@@ -191,13 +191,14 @@ func (h *handler) loginForm(c echo.Context) error {
 func (h *handler) login(c echo.Context) error {
 	f := views.LoginForm{Email: c.FormValue("email"), Next: localPath(c.FormValue("next"))}
 	u, err := h.store.Authenticate(c.Request().Context(), f.Email, c.FormValue("password"), c.RealIP())
+	var throttled *models.ThrottledError
 	switch {
-	case errors.Is(err, models.ErrUnauthenticated):
-		f.Errors = models.ValidationError{"": "Wrong e-mail or password, or the account is deactivated."}
-		return render(c, http.StatusUnauthorized, views.LoginPage(f))
-	case errors.Is(err, models.ErrTooManyAttempts):
-		f.Errors = models.ValidationError{"": "Too many failed attempts. Wait 15 minutes and try again."}
+	case errors.As(err, &throttled): // signin_throttle.go
+		f.Notice = signInNotice(c, throttled)
 		return render(c, http.StatusTooManyRequests, views.LoginPage(f))
+	case errors.Is(err, models.ErrUnauthenticated):
+		f.Errors = models.ValidationError{"": signInFailure(err)}
+		return render(c, http.StatusUnauthorized, views.LoginPage(f))
 	case err != nil:
 		return err
 	}
@@ -242,7 +243,7 @@ func (h *handler) renderAccount(c echo.Context, status int, newToken string, err
 	if err != nil {
 		return err
 	}
-	return render(c, status, views.AccountPage(views.AccountView{User: u, Tokens: toks, NewToken: newToken, Errors: errs}))
+	return render(c, status, views.AccountPage(views.AccountView{User: u, Tokens: toks, NewToken: newToken, Errors: errs, Account: h.accountExtras(c)}))
 }
 
 func (h *handler) createToken(c echo.Context) error {
@@ -269,61 +270,6 @@ func (h *handler) revokeToken(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/account")
 }
 
-func (h *handler) users(c echo.Context) error {
-	return h.renderUsers(c, http.StatusOK, views.UserForm{Role: string(models.RoleEditor)}, c.QueryParam("saved"))
-}
-
-func (h *handler) renderUsers(c echo.Context, status int, f views.UserForm, flash string) error {
-	if err := must(c, models.ActAdmin); err != nil {
-		return err
-	}
-	us, err := h.store.Users(c.Request().Context())
-	if err != nil {
-		return err
-	}
-	if flash != "" {
-		flash = "Saved."
-	}
-	return render(c, status, views.UsersPage(views.UsersView{Users: us, Form: f, Flash: flash}))
-}
-
-func (h *handler) addUser(c echo.Context) error {
-	if err := must(c, models.ActAdmin); err != nil {
-		return err
-	}
-	f := views.UserForm{Email: c.FormValue("email"), Name: c.FormValue("name"), Role: c.FormValue("role")}
-	_, err := h.store.CreateUser(c.Request().Context(), actor(c), models.NewUser{Email: f.Email, Name: f.Name, Role: f.Role, Password: c.FormValue("password")})
-	var verr models.ValidationError
-	if errors.As(err, &verr) {
-		f.Errors = verr
-		return h.renderUsers(c, http.StatusUnprocessableEntity, f, "")
-	}
-	if err != nil {
-		return err
-	}
-	return c.Redirect(http.StatusSeeOther, "/admin/users?saved=1")
-}
-
-func (h *handler) updateUser(c echo.Context) error {
-	if err := must(c, models.ActAdmin); err != nil {
-		return err
-	}
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	role := c.FormValue("role-" + strconv.FormatInt(id, 10))
-	if role == "" {
-		role = c.FormValue("role")
-	}
-	active := c.FormValue("active") == "true"
-	_, err = h.store.UpdateUser(c.Request().Context(), actor(c), id, store.UserUpdate{Role: &role, Active: &active})
-	if err != nil {
-		return err
-	}
-	return c.Redirect(http.StatusSeeOther, "/admin/users?saved=1")
-}
-
 func (h *handler) settings(c echo.Context) error {
 	if err := must(c, models.ActAdmin); err != nil {
 		return err
@@ -343,21 +289,9 @@ func (h *handler) saveSettings(c echo.Context) error {
 	if err := must(c, models.ActAdmin); err != nil {
 		return err
 	}
-	in := map[string]string{
-		"newsroom_name":      strings.TrimSpace(c.FormValue("newsroom_name")),
-		"newsroom_url":       strings.TrimSpace(c.FormValue("newsroom_url")),
-		"required_approvals": strings.TrimSpace(c.FormValue("required_approvals")),
-		"allow_private_urls": strconv.FormatBool(c.FormValue("allow_private_urls") == "true"),
-	}
-	errs := models.ValidationError{}
-	if in["newsroom_name"] == "" || len(in["newsroom_name"]) > 200 {
-		errs.Add("newsroom_name", "Enter the newsroom's name (200 characters at most).")
-	}
-	if in["newsroom_url"] != "" {
-		if _, err := models.ParseWebURL(in["newsroom_url"]); err != nil {
-			errs.Add("newsroom_url", err.Error())
-		}
-	}
+	in, errs := newsroomInput(c)
+	in["required_approvals"] = strings.TrimSpace(c.FormValue("required_approvals"))
+	in["allow_private_urls"] = strconv.FormatBool(c.FormValue("allow_private_urls") == "true")
 	if n, err := strconv.Atoi(in["required_approvals"]); err != nil || n < 1 || n > 5 {
 		errs.Add("required_approvals", "Enter a number from 1 to 5.")
 	}

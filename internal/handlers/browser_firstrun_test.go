@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -32,8 +33,20 @@ func TestBrowserFirstRunAndLoadArticle(t *testing.T) {
 		chromedp.SendKeys("#email", "ada@example.org"),
 		chromedp.SendKeys("#password", "a long admin password"),
 		chromedp.Submit("#password"),
+		chromedp.WaitVisible("#newsroom_name"),
+	)
+	// Then who publishes: the newsroom's name, address and logo.
+	browsertest.Screenshot(ctx, t, "first-run-newsroom")
+	browsertest.Do(ctx, t,
+		chromedp.SendKeys("#newsroom_name", "Helsinki Fact Desk"),
+		chromedp.SendKeys("#newsroom_url", "https://factdesk.example.org"),
+		chromedp.SendKeys("#newsroom_logo_url", "https://factdesk.example.org/logo.png"),
+		chromedp.Submit("#newsroom_name"),
 		chromedp.WaitVisible("#text"),
 	)
+	if s, err := a.store.Settings(context.Background()); err != nil || s["newsroom_name"] != "Helsinki Fact Desk" || s["newsroom_logo_url"] != "https://factdesk.example.org/logo.png" {
+		t.Fatalf("newsroom settings after the first run: %v %v", s, err)
+	}
 	// Paste.
 	browsertest.Do(ctx, t,
 		chromedp.SetValue("#text", text),

@@ -378,6 +378,7 @@ type claimJSON struct {
 	Due           *string          `json:"due"`
 	EvidenceCount int              `json:"evidence_count"`
 	Anchor        anchorJSON       `json:"anchor"`
+	Publication   *publicationJSON `json:"publication"` // null until first published
 	Version       int              `json:"version"`
 	CreatedAt     time.Time        `json:"created_at"`
 	UpdatedAt     time.Time        `json:"updated_at"`
@@ -399,7 +400,7 @@ func toClaimJSON(d models.ClaimDetail) claimJSON {
 		Summary: d.Summary, Type: d.Type, ClaimedAt: dateString(d.ClaimedAt), Notes: d.Notes, State: d.State,
 		Explanation: d.Explanation, Rationale: d.Rationale, Due: dateString(d.Due), EvidenceCount: d.EvidenceCount,
 		Anchor:  anchorJSON{State: d.AnchorState, Revision: d.AnchorRevision, PreviousQuote: d.PreviousQuote},
-		Version: d.Version, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt}
+		Version: d.Version, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, Publication: publicationOf(d)}
 	if d.Claimant != nil {
 		j.Claimant = &claimantRef{ID: d.Claimant.ID, Name: d.Claimant.Name}
 	}

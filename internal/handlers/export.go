@@ -3,7 +3,6 @@ package handlers
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"io"
 	"mime"
 	"net/http"
@@ -58,7 +57,8 @@ func (h *handler) document(c echo.Context, d store.ExportData, now time.Time) ex
 	return export.Document{
 		Article: d.Article, Claims: d.Claims, Evidence: d.Evidence, Appearances: d.Appearances,
 		Creators: d.Creators, Scale: d.Scale, BaseURL: h.base(c), Generated: now,
-		Newsroom: export.Newsroom{Name: d.Newsroom.Name, URL: d.Newsroom.URL, LogoURL: d.Newsroom.LogoURL},
+		Newsroom:    export.Newsroom{Name: d.Newsroom.Name, URL: d.Newsroom.URL, LogoURL: d.Newsroom.LogoURL},
+		Corrections: d.Corrections,
 	}
 }
 
@@ -87,13 +87,14 @@ func (h *handler) exportDownload(format string) echo.HandlerFunc {
 	}
 }
 
-// writePublishedClaimReview writes ClaimReview for the published claims
-// only: each one's url is its public page, which other claims do not have.
+// writePublishedClaimReview writes ClaimReview for the public fact-checks
+// only (published once, not withdrawn), as the public sees them: each
+// one's url is its public page, which other claims do not have.
 func writePublishedClaimReview(w io.Writer, d export.Document) error {
 	var published []models.ClaimDetail
 	for _, c := range d.Claims {
-		if c.State == models.StatePublished {
-			published = append(published, c)
+		if c.Public() && c.State != models.StateWithdrawn {
+			published = append(published, export.PublicFace(c, d.Scale))
 		}
 	}
 	d.Claims = published
@@ -194,35 +195,6 @@ func annotationBlob(c echo.Context, body []byte) error {
 	hd.Set("Link", `<http://www.w3.org/ns/ldp#Resource>; rel="type"`)
 	hd.Set("Allow", "GET, HEAD, OPTIONS")
 	return c.Blob(http.StatusOK, export.AnnotationMediaType, append(body, '\n'))
-}
-
-// publicClaim is the claim page for visitors who are not signed in: only
-// published claims are visible; others are a 404, the same as a claim that
-// does not exist.
-func (h *handler) publicClaim(c echo.Context, id int64) error {
-	data, err := h.store.ClaimExport(c.Request().Context(), id)
-	if errors.Is(err, models.ErrNotFound) {
-		return echo.ErrNotFound
-	}
-	if err != nil {
-		return err
-	}
-	cl := data.Claims[0]
-	if cl.State != models.StatePublished {
-		return echo.ErrNotFound
-	}
-	d := h.document(c, data, time.Now().UTC().Truncate(time.Second))
-	v := views.PublicClaimView{Claim: cl, Article: data.Article, Evidence: data.Evidence[cl.ID], Appearances: data.Appearances[cl.ID],
-		Newsroom: data.Newsroom.Name, NewsroomURL: data.Newsroom.URL}
-	if cr, ok := export.ClaimReview(d, cl); ok {
-		b, err := json.Marshal(cr) // escapes <, > and &: nothing in it can close the script
-		if err != nil {
-			return err
-		}
-		v.ClaimReview = string(b)
-	}
-	c.Response().Header().Set("Vary", "Cookie") // signed-in users get the working page at the same address
-	return render(c, http.StatusOK, views.PublicClaimPage(v))
 }
 
 // backupPage explains backups to administrators and offers the download.

@@ -4,6 +4,7 @@ package handlers
 
 import (
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
+	"github.com/claimdesk/claimdesk/internal/mail"
 	"github.com/claimdesk/claimdesk/internal/store"
 	"github.com/claimdesk/claimdesk/static"
 	"github.com/claimdesk/claimdesk/views"
@@ -24,6 +26,10 @@ type Deps struct {
 	BaseURL       string // public origin, e.g. https://claims.example.org
 	SecureCookies bool
 	FetchTimeout  time.Duration
+	// TrustedProxies are the proxies whose X-Forwarded-For is believed
+	// (CLAIMDESK_TRUSTED_PROXIES); none means the socket's address is the client's.
+	TrustedProxies []*net.IPNet
+	Mail           *mail.Outbox // nil or off: links are shown, no mail is queued
 }
 
 type handler struct {
@@ -33,6 +39,7 @@ type handler struct {
 	baseURL       string
 	secureCookies bool
 	fetchTimeout  time.Duration
+	mail          *mail.Outbox
 	pages         *pageCache[views.ArticleParts] // rendered reading-page parts
 	claimLists    *pageCache[jsonBody]           // encoded GET /api/v1/articles/{id}/claims
 	matcher       *store.Matcher                 // "checked before?": the matching index
@@ -44,7 +51,7 @@ const maxBodyBytes = "6M" // a 5 MB upload plus the form around it
 // New returns the application's HTTP handler with every route.
 func New(d Deps) *echo.Echo {
 	h := &handler{store: d.Store, log: d.Log, assets: d.Assets, baseURL: strings.TrimRight(d.BaseURL, "/"),
-		secureCookies: d.SecureCookies, fetchTimeout: d.FetchTimeout,
+		secureCookies: d.SecureCookies, fetchTimeout: d.FetchTimeout, mail: d.Mail,
 		pages: newPageCache[views.ArticleParts](pageCacheBytes), claimLists: newPageCache[jsonBody](pageCacheBytes),
 		matcher: d.Store.NewMatcher()}
 	if h.log == nil {
@@ -56,6 +63,7 @@ func New(d Deps) *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = h.handleError
+	e.IPExtractor = clientIP(d.TrustedProxies) // clientip.go
 
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
 		h.log.Error("panic", "err", err, "stack", string(stack))
@@ -99,9 +107,6 @@ func New(d Deps) *echo.Echo {
 	signedIn.GET("/account", h.account)
 	signedIn.POST("/account/tokens", h.createToken)
 	signedIn.POST("/account/tokens/:id/revoke", h.revokeToken)
-	signedIn.GET("/admin/users", h.users)
-	signedIn.POST("/admin/users", h.addUser)
-	signedIn.POST("/admin/users/:id", h.updateUser)
 	signedIn.GET("/admin/settings", h.settings)
 	signedIn.POST("/admin/settings", h.saveSettings)
 
@@ -119,7 +124,9 @@ func New(d Deps) *echo.Echo {
 	h.sourceRoutes(signedIn, api)
 	h.reviewRoutes(signedIn, api)
 	h.exportRoutes(pages, signedIn, api)
+	h.publicationRoutes(pages, signedIn, api)
 	h.revisionRoutes(signedIn, api)
+	h.accountRoutes(pages, signedIn, api)
 	h.matchRoutes(signedIn, api)
 	api.Any("/*", func(c echo.Context) error { return echo.ErrNotFound })
 	return e

@@ -108,6 +108,12 @@ func (h *handler) saveText(c echo.Context) error {
 		v.Text = ""
 	}
 	doc, err := h.newText(ctx, v.Text, "", url, fileName, file)
+	if err == nil && c.FormValue("confirm_published") != "1" {
+		var ok bool
+		if ok, err = h.confirmTouchedPublished(c, &v, doc, url); ok || err != nil {
+			return err
+		}
+	}
 	if err == nil {
 		var res store.RevisionResult
 		res, err = h.store.SaveRevision(ctx, actor(c), store.NewRevision{ArticleID: id, Base: base, Text: doc.Text, HTML: doc.HTML, Note: v.Note})
@@ -133,6 +139,24 @@ func (h *handler) saveText(c echo.Context) error {
 		return render(c, http.StatusConflict, views.EditTextPage(v))
 	}
 	return err
+}
+
+// confirmTouchedPublished shows the edit page again, with nothing saved,
+// when the new text would change published fact-checks: the editor
+// confirms (confirm_published=1) before they go under re-verification.
+// ok is true when the page was rendered.
+func (h *handler) confirmTouchedPublished(c echo.Context, v *views.EditTextView, doc ingest.Doc, url string) (bool, error) {
+	touched, err := h.store.TouchedPublished(c.Request().Context(), v.Article.ID, doc.Text)
+	if err != nil || len(touched) == 0 {
+		return false, err
+	}
+	if url == "" { // a file or typed text: confirm the text as read (an address is fetched again)
+		v.Text = doc.Text
+	}
+	for _, t := range touched {
+		v.Touched = append(v.Touched, views.TouchedFactCheck{ID: t.ID, Quote: t.Quote, NewQuote: t.NewQuote, Verdict: t.Verdict})
+	}
+	return true, render(c, http.StatusOK, views.EditTextPage(*v))
 }
 
 func (h *handler) deleteArticle(c echo.Context) error {
@@ -429,7 +453,11 @@ func (h *handler) apiSaveText(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"revision": res.Revision, "reanchor": res.Summary})
+	touched := res.Published
+	if touched == nil {
+		touched = []store.TouchedClaim{}
+	}
+	return c.JSON(http.StatusOK, map[string]any{"revision": res.Revision, "reanchor": res.Summary, "published_claims": touched})
 }
 
 func (h *handler) apiDeleteArticle(c echo.Context) error {

@@ -64,14 +64,14 @@ func TestRevisionReanchorsClaims(t *testing.T) {
 	}
 	in := getClaim(t, c, indict)
 	anc := in["anchor"].(map[string]any)
-	if anc["state"] != "changed" || anc["previous_quote"] != "a grand jury indicted 12 Russian intelligence officers" || in["state"] != "needs_recheck" || !strings.Contains(in["quote"].(string), "charged 12 Russian military") {
+	if anc["state"] != "changed" || anc["previous_quote"] != "a grand jury indicted 12 Russian intelligence officers" || in["state"] != "new" || !strings.Contains(in["quote"].(string), "charged 12 Russian military") {
 		t.Fatalf("reworded claim: %v", in)
 	}
 	if num(anc, "revision") != 2 {
 		t.Fatalf("anchor revision = %v", anc)
 	}
 	j := getClaim(t, c, jobs)
-	if j["anchor"].(map[string]any)["state"] != "orphaned" || j["quote"] != "Unemployment fell to 4.2% in May" || j["state"] != "needs_recheck" {
+	if j["anchor"].(map[string]any)["state"] != "orphaned" || j["quote"] != "Unemployment fell to 4.2% in May" || j["state"] != "new" {
 		t.Fatalf("deleted sentence: %v", j)
 	}
 	// Revisions are kept and listed.
@@ -88,7 +88,7 @@ func TestRevisionReanchorsClaims(t *testing.T) {
 		t.Fatalf("reattach: %d %v", code, ra)
 	}
 	h, _ := a.store.History(context.Background(), historyQuery(indict))
-	if len(h) < 2 || h[len(h)-1].Action != "reanchored" || !strings.Contains(h[len(h)-1].Changes, "needs_recheck") {
+	if len(h) < 2 || h[len(h)-1].Action != "reanchored" || !strings.Contains(h[len(h)-1].Changes, `"anchor_state":["anchored","changed"]`) {
 		t.Fatalf("history of the changed claim: %+v", h)
 	}
 }
@@ -176,8 +176,8 @@ func TestRevisionMovedAndRewordedIsNeverAnchoredElsewhere(t *testing.T) {
 	default:
 		t.Fatalf("a moved and reworded claim was anchored: %v", in)
 	}
-	if in["state"] != "needs_recheck" {
-		t.Fatalf("state = %v, want needs_recheck", in["state"])
+	if in["state"] != "new" { // never reviewed: the anchor flag says what changed, the state stays
+		t.Fatalf("state = %v, want new", in["state"])
 	}
 }
 
@@ -257,7 +257,7 @@ func TestRevisionOnTheHelsinkiArticle(t *testing.T) {
 	if p := getClaim(t, c, putin); p["anchor"].(map[string]any)["state"] != "anchored" {
 		t.Fatalf("Putin's claim: %v", p["anchor"])
 	}
-	if in := getClaim(t, c, indict); in["anchor"].(map[string]any)["state"] != "changed" || in["state"] != "needs_recheck" {
+	if in := getClaim(t, c, indict); in["anchor"].(map[string]any)["state"] != "changed" || in["state"] != "new" {
 		t.Fatalf("indictment claim: %v %v", in["anchor"], in["state"])
 	}
 }

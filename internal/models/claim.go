@@ -16,11 +16,12 @@ const (
 	StateInReview     State = "in_review" // verdict proposed, waiting for sign-off
 	StateApproved     State = "approved"
 	StatePublished    State = "published"
-	StateNeedsRecheck State = "needs_recheck" // the anchored text changed
+	StateNeedsRecheck State = "needs_recheck" // the anchored text changed under a verdict in review or signed off
+	StateWithdrawn    State = "withdrawn"     // a published fact-check taken back: its page is a withdrawal notice
 )
 
 // States lists every state in workflow order.
-var States = []State{StateNew, StateResearching, StateInReview, StateApproved, StatePublished, StateNeedsRecheck}
+var States = []State{StateNew, StateResearching, StateInReview, StateApproved, StatePublished, StateNeedsRecheck, StateWithdrawn}
 
 var transitions = map[State][]State{
 	StateNew:          {StateResearching},
@@ -29,6 +30,7 @@ var transitions = map[State][]State{
 	StateApproved:     {StatePublished, StateResearching},
 	StatePublished:    {StateResearching},
 	StateNeedsRecheck: {StateResearching},
+	StateWithdrawn:    {},
 }
 
 // Valid reports whether s is a known state.
@@ -49,6 +51,8 @@ func (s State) Label() string {
 		return "Published"
 	case StateNeedsRecheck:
 		return "Needs recheck"
+	case StateWithdrawn:
+		return "Withdrawn"
 	}
 	return string(s)
 }
@@ -57,14 +61,14 @@ func (s State) Label() string {
 func ParseState(s string) (State, error) {
 	st := State(strings.TrimSpace(s))
 	if !st.Valid() {
-		return "", Invalid("state", "Unknown state %q: use new, researching, in_review, approved, published or needs_recheck.", s)
+		return "", Invalid("state", "Unknown state %q: use new, researching, in_review, approved, published, needs_recheck or withdrawn.", s)
 	}
 	return st, nil
 }
 
 // Open reports whether a claim in state s is still being worked on: it can
 // be overdue, and it belongs in a fact-checker's queue.
-func (s State) Open() bool { return s != StateApproved && s != StatePublished }
+func (s State) Open() bool { return s != StateApproved && s != StatePublished && s != StateWithdrawn }
 
 // OpenStates lists the states of claims still being worked on.
 var OpenStates = []State{StateNew, StateResearching, StateInReview, StateNeedsRecheck}
@@ -150,13 +154,27 @@ type Claim struct {
 	AnchorState    AnchorState
 	AnchorRevision int
 	PreviousQuote  string
-	Version        int
-	ReviewRound    int // increases each time the claim enters in_review; approvals count per round
-	EvidenceCount  int `gorm:"->"` // evidence links, kept by database triggers (never written from here)
-	CreatedBy      int64
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
-	DeletedAt      *time.Time
+	// Publication (docs/publishing.md). PublishedAt is the first
+	// publication; once set, the claim has a public page for good, showing
+	// the Pub* snapshot taken at the latest publication.
+	PublishedAt      *time.Time
+	PublicModifiedAt *time.Time // ClaimReview dateModified: publication, correction, re-verification, withdrawal
+	ReverifySince    *time.Time // a revision changed the words of the published fact-check; nil once decided
+	ReverifiedAt     *time.Time // the latest "Verdict stands"
+	WithdrawnAt      *time.Time
+	WithdrawalReason string
+	CorrectionNote   string // the public note of a correction in progress, recorded when it is published
+	PubVerdictID     *int64
+	PubVerdictLabel  string
+	PubExplanation   string
+	PubRationale     string
+	Version          int
+	ReviewRound      int // increases each time the claim enters in_review; approvals count per round
+	EvidenceCount    int `gorm:"->"` // evidence links, kept by database triggers (never written from here)
+	CreatedBy        int64
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+	DeletedAt        *time.Time
 }
 
 // ClaimDetail is a claim with the names that pages and the API show beside it.
@@ -246,3 +264,35 @@ type Verdict struct {
 	LabelKey     string // Label folded for matching in any case; the store sets it
 	Version      int    `gorm:"default:1"` // optimistic concurrency for scale edits
 }
+
+// Public reports whether the claim has a public page: it was published
+// once (or is published, from before publication dates were kept), and it
+// is not deleted. A withdrawn claim's page is a notice.
+func (c Claim) Public() bool {
+	return (c.PublishedAt != nil || c.State == StatePublished) && c.DeletedAt == nil
+}
+
+// Correction kinds.
+const (
+	CorrectionFix        = "correction"
+	CorrectionWithdrawal = "withdrawal"
+)
+
+// Correction is a public, dated note on a published fact-check: a change
+// of its rating, explanation or rationale, or its withdrawal.
+type Correction struct {
+	ID             int64
+	ClaimID        int64
+	ArticleID      int64
+	Kind           string
+	Note           string
+	OldVerdict     string
+	NewVerdict     string
+	OldExplanation string
+	NewExplanation string
+	CreatedBy      int64
+	CreatedAt      time.Time
+}
+
+// Limits on publication notes.
+const MaxCorrectionRunes = 2000

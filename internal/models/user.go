@@ -93,9 +93,19 @@ type User struct {
 	Role         Role
 	PasswordHash string `json:"-"`
 	Active       bool
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// LastSignInAt is when the user last signed in (nil: never).
+	LastSignInAt *time.Time
+	// EmailNotifications: the user wants notification mails ("assigned to
+	// you", "waiting for your sign-off", "published"); invites and password
+	// resets are always sent.
+	EmailNotifications bool
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
 }
+
+// HasPassword reports whether the account has a password; an invited user
+// has none until they follow their invite link.
+func (u User) HasPassword() bool { return u.PasswordHash != "" }
 
 // NewUser is what it takes to create an account.
 type NewUser struct {
@@ -105,11 +115,23 @@ type NewUser struct {
 	Password string
 }
 
-// MinPasswordLength is the shortest password accepted.
-const MinPasswordLength = 10
-
-// Validate checks the fields and returns the normalised e-mail and role.
+// Validate checks the fields, the password included, and returns the
+// normalised e-mail and role.
 func (n NewUser) Validate() (email string, role Role, err error) {
+	email, role, err = n.ValidateProfile()
+	v, _ := err.(ValidationError)
+	if v == nil {
+		v = ValidationError{}
+	}
+	if msg := PasswordProblem(n.Password, n.Email, n.Name); msg != "" {
+		v.Add("password", msg)
+	}
+	return email, role, v.OrNil()
+}
+
+// ValidateProfile checks everything but the password (an invited user
+// chooses theirs later).
+func (n NewUser) ValidateProfile() (email string, role Role, err error) {
 	v := ValidationError{}
 	email = NormalizeEmail(n.Email)
 	if _, perr := mail.ParseAddress(email); perr != nil || !strings.Contains(email, "@") || strings.ContainsAny(email, " <>") {
@@ -123,11 +145,6 @@ func (n NewUser) Validate() (email string, role Role, err error) {
 	role, rerr := ParseRole(n.Role)
 	if rerr != nil {
 		v.Add("role", rerr.(ValidationError)["role"])
-	}
-	if len([]rune(n.Password)) < MinPasswordLength {
-		v.Add("password", "Use a password of at least 10 characters.")
-	} else if len(n.Password) > 256 {
-		v.Add("password", "Use a password of at most 256 characters.")
 	}
 	return email, role, v.OrNil()
 }

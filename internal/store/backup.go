@@ -55,19 +55,24 @@ var backupOrder = []string{
 	"users", "sessions", "api_tokens", "login_failures", "settings",
 	"articles", "revisions", "claimants", "verdicts", "claims",
 	"sources", "source_terms", "evidence", "appearances", "approvals", "comments", "factchecks",
+	"corrections", "account_links", "mail_outbox", "mail_cursor",
 	"claim_links", "scan_dismissals",
 	"history_entries",
 }
 
 // seedTables are filled by the first migration (the default verdict scale
 // and settings). A restore replaces their rows with the backup's.
-var seedTables = map[string]bool{"settings": true, "verdicts": true}
+var seedTables = map[string]bool{"settings": true, "verdicts": true, "mail_cursor": true}
 
 // derivedTable reports whether a table is rebuilt rather than backed up:
 // the migration log (the target has its own), the claim tallies, the page
 // change log and SQLite's full-text indexes with their shadow tables (all
-// filled by triggers as claims, articles and fact-checks are inserted).
+// filled by triggers as claims, articles and fact-checks are inserted), and
+// the uploads held for a failed form, which live 30 minutes.
 func derivedTable(name string) bool {
+	if name == "upload_holds" { // files kept for 30 minutes for a failed form
+		return true
+	}
 	return name == "schema_migrations" || name == "claim_tallies" || name == "page_changes" || name == "match_changes" || strings.HasPrefix(name, "articles_fts") || strings.HasPrefix(name, "factchecks_fts") || strings.HasPrefix(name, "sqlite_")
 }
 

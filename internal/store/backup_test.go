@@ -76,6 +76,10 @@ func fillAll(t *testing.T, s *store.Store) credentials {
 	if _, err := s.Authenticate(ctx, editor.Email, "wrong password!", "192.0.2.1"); !errors.Is(err, models.ErrUnauthenticated) {
 		t.Fatalf("wrong password: %v", err)
 	}
+	if _, err := s.InviteUser(ctx, store.ActorOf(admin), models.NewUser{Email: "invited@example.org", Name: "Ina Invited", Role: "viewer"},
+		&models.OutgoingMail{Kind: models.LinkInvite, Subject: "Invite", Body: "Choose a password: " + models.LinkPlaceholder}); err != nil {
+		t.Fatal(err)
+	}
 	if err := s.SetSettings(ctx, store.ActorOf(admin), map[string]string{"newsroom_name": "Helsinki Desk \"</style>\"", "newsroom_url": "https://desk.example.org/"}); err != nil {
 		t.Fatal(err)
 	}
@@ -118,6 +122,7 @@ func fillAll(t *testing.T, s *store.Store) credentials {
 		`INSERT INTO appearances (claim_id, url, first) VALUES (` + c0 + `, 'https://kremlin.example/transcript', TRUE), (` + c0 + `, 'https://tv.example/clip', FALSE)`,
 		`INSERT INTO approvals (claim_id, user_id, approve, note, verdict_id, round, created_at) VALUES (` + c0 + `, ` + id(admin.ID) + `, TRUE, 'ok', 6, 1, '2026-03-05 09:00:00+00:00')`,
 		`INSERT INTO comments (claim_id, user_id, body, created_at) VALUES (` + c0 + `, ` + u + `, 'Checked — “fine” 👍', '2026-03-05 09:10:00+00:00')`,
+		`INSERT INTO corrections (claim_id, article_id, kind, note, old_verdict, new_verdict, old_explanation, new_explanation, created_by, created_at) VALUES (` + c0 + `, ` + id(claims[0].ArticleID) + `, 'correction', 'The figure was 12, not 13 — <b>sorry</b>', 'False', 'Misleading', 'a', 'b', ` + u + `, '2026-03-06 09:10:00+00:00')`,
 	} {
 		if err := store.TamperForTest(s, ctx, q); err != nil {
 			t.Fatalf("%s: %v", q, err)

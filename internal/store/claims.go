@@ -335,6 +335,12 @@ type ClaimPatch struct {
 	Assignee    *string // id or e-mail; "" clears
 	Due         *string // YYYY-MM-DD; "" clears
 	Reason      string  // required when sending a claim back to researching
+	// Publishing (state "published"): the public note of a correction,
+	// required when a fact-check published before changes; and, when not
+	// zero, the article revision the person previewed (a newer one is a
+	// conflict).
+	CorrectionNote  string
+	ArticleRevision int
 }
 
 func (p ClaimPatch) touchesReview() bool {
@@ -399,6 +405,11 @@ func (s *Store) UpdateClaim(ctx context.Context, actor Actor, id int64, p ClaimP
 		if c.Version != p.Version {
 			return s.staleClaim(ctx, tx, c)
 		}
+		if p.ArticleRevision > 0 {
+			if err := previewedRevision(tx, c, p.ArticleRevision); err != nil {
+				return err
+			}
+		}
 		old := c
 		applyContent(&c, p.Content)
 		if p.Content.Claimant != nil {
@@ -430,6 +441,9 @@ func (s *Store) UpdateClaim(ctx context.Context, actor Actor, id int64, p ClaimP
 		}
 		if p.Reason != "" {
 			ch["reason"] = Change{nil, p.Reason}
+		}
+		if note, ok := republished(old, c, p.CorrectionNote); ok {
+			ch["correction"] = Change{nil, note}
 		}
 		return s.appendHistory(tx, actor, claimEntry(c, action), ch)
 	})
@@ -539,9 +553,11 @@ func (s *Store) applyReview(tx *gorm.DB, actor Actor, c *models.Claim, p ClaimPa
 		c.Due = due
 	}
 	if leaving {
+		from := c.State
 		if err := moveClaim(c, target, p.Reason); err != nil {
 			return err
 		}
+		return s.publicationMoved(tx, actor, c, from, p.CorrectionNote)
 	}
 	return nil
 }
@@ -588,7 +604,17 @@ func claimChanges(old, c models.Claim) Changes {
 	ch.diff("end", old.End, c.End)
 	ch.diff("quote", old.Quote, c.Quote)
 	ch.diff("anchor_state", old.AnchorState, c.AnchorState)
+	ch.diff("under_reverification_since", timeValue(old.ReverifySince), timeValue(c.ReverifySince))
+	ch.diff("reverified_at", timeValue(old.ReverifiedAt), timeValue(c.ReverifiedAt))
+	ch.diff("published_at", timeValue(old.PublishedAt), timeValue(c.PublishedAt))
 	return ch
+}
+
+func timeValue(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return t.UTC().Format(time.RFC3339)
 }
 
 func dateValue(t *time.Time) any {
@@ -605,6 +631,10 @@ func claimColumns(c models.Claim) map[string]any {
 		"proposed_by": c.ProposedBy, "verdict_by": c.VerdictBy, "explanation_by": c.ExplanationBy, "rationale_by": c.RationaleBy, "assignee_id": c.AssigneeID, "due": c.Due, "review_round": c.ReviewRound,
 		"start_pos": c.Start, "end_pos": c.End, "quote": c.Quote, "prefix": c.Prefix, "suffix": c.Suffix,
 		"anchor_state": c.AnchorState, "anchor_revision": c.AnchorRevision, "previous_quote": c.PreviousQuote,
+		"published_at": c.PublishedAt, "public_modified_at": c.PublicModifiedAt, "reverify_since": c.ReverifySince,
+		"reverified_at": c.ReverifiedAt, "withdrawn_at": c.WithdrawnAt, "withdrawal_reason": c.WithdrawalReason,
+		"correction_note": c.CorrectionNote, "pub_verdict_id": c.PubVerdictID, "pub_verdict_label": c.PubVerdictLabel,
+		"pub_explanation": c.PubExplanation, "pub_rationale": c.PubRationale,
 		"version": c.Version, "updated_at": c.UpdatedAt,
 	}
 }

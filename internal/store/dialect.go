@@ -169,6 +169,29 @@ func (d dialect) afterMigration(db *gorm.DB, name string) error {
 	return nil
 }
 
+// --- E-mail outbox (issue 15) ---
+
+// skipLocked is appended to the SELECT that picks mails to send: on
+// PostgreSQL, rows another instance is claiming are skipped instead of
+// waited for (and the claim re-checks them anyway). SQLite serialises
+// writers (BEGIN IMMEDIATE), so one instance claims at a time.
+func (d dialect) skipLocked() string {
+	if d == dialectPostgres {
+		return " FOR UPDATE SKIP LOCKED"
+	}
+	return ""
+}
+
+// forUpdate is appended to a SELECT whose row the transaction then
+// changes (the notifier's cursor): on PostgreSQL it holds the row until
+// commit, so two instances never read the same stretch of history.
+func (d dialect) forUpdate() string {
+	if d == dialectPostgres {
+		return " FOR UPDATE"
+	}
+	return ""
+}
+
 // --- Full-text search with relevance (issue 11) ---
 
 // textSearch narrows q, a query on table (factchecks or claims), to the

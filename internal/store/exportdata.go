@@ -22,6 +22,7 @@ type ExportData struct {
 	Creators    map[int64]string                  // user id → name, for everyone who created a claim or proposed a verdict
 	Scale       []models.Verdict
 	Newsroom    Newsroom
+	Corrections map[int64][]models.Correction // by claim id, oldest first: public corrections and withdrawals
 }
 
 // Newsroom is the organisation named in the settings: the author of every
@@ -43,6 +44,9 @@ func (s *Store) ArticleExport(ctx context.Context, articleID int64) (ExportData,
 		return ExportData{}, err
 	}
 	d := ExportData{Article: a, Claims: claims}
+	if d.Corrections, err = s.articleCorrections(ctx, articleID); err != nil {
+		return ExportData{}, err
+	}
 	live := "SELECT id FROM claims WHERE article_id = ? AND deleted_at IS NULL"
 	return d, s.loadExportRelated(ctx, &d, "claim_id IN ("+live+")", articleID)
 }
@@ -62,6 +66,11 @@ func (s *Store) ClaimExport(ctx context.Context, claimID int64) (ExportData, err
 		return ExportData{}, err
 	}
 	d := ExportData{Article: a, Claims: []models.ClaimDetail{c}}
+	cs, err := s.ClaimCorrections(ctx, claimID)
+	if err != nil {
+		return ExportData{}, err
+	}
+	d.Corrections = map[int64][]models.Correction{claimID: cs}
 	return d, s.loadExportRelated(ctx, &d, "claim_id = ?", claimID)
 }
 

@@ -39,17 +39,41 @@ func (c Changes) diff(name string, old, new any) {
 
 const genesisHash = "0000000000000000000000000000000000000000000000000000000000000000"
 
-// appendHistory adds one entry to the hash chain, inside the caller's transaction.
+// appendHistory adds one entry to the hash chain, inside the caller's
+// transaction. Inside s.tx the entry is kept until the write's other work
+// is done and chained then (see writes.go); elsewhere it is chained at once.
 func (s *Store) appendHistory(tx *gorm.DB, actor Actor, e models.HistoryEntry, changes Changes) error {
-	if err := s.dialect.lockHistory(tx); err != nil {
-		return fmt.Errorf("store: lock history: %w", err)
-	}
 	if changes == nil {
 		changes = Changes{}
 	}
 	body, err := json.Marshal(changes)
 	if err != nil {
 		return fmt.Errorf("store: history changes: %w", err)
+	}
+	if actor.ID != 0 {
+		e.ActorID = &actor.ID
+	}
+	e.ActorName = actor.Name
+	e.Changes = string(body)
+	e.CreatedAt = s.nowUTC()
+	if p, ok := tx.Statement.Context.Value(pendingHistoryKey{}).(*pendingHistory); ok {
+		p.mu.Lock()
+		p.entries = append(p.entries, e)
+		p.mu.Unlock()
+		return nil
+	}
+	return s.chainHistory(tx, []models.HistoryEntry{e})
+}
+
+// chainHistory links entries onto the chain's head, in order, and inserts
+// them. The history lock is taken here, so it is held from this append to
+// the end of the transaction and no longer.
+func (s *Store) chainHistory(tx *gorm.DB, entries []models.HistoryEntry) error {
+	if len(entries) == 0 {
+		return nil
+	}
+	if err := s.dialect.lockHistory(tx); err != nil {
+		return fmt.Errorf("store: lock history: %w", err)
 	}
 	var last models.HistoryEntry
 	prev := genesisHash
@@ -60,15 +84,12 @@ func (s *Store) appendHistory(tx *gorm.DB, actor Actor, e models.HistoryEntry, c
 	if res.RowsAffected > 0 {
 		prev = last.Hash
 	}
-	if actor.ID != 0 {
-		e.ActorID = &actor.ID
+	for i := range entries {
+		entries[i].PrevHash = prev
+		entries[i].Hash = entryHash(entries[i])
+		prev = entries[i].Hash
 	}
-	e.ActorName = actor.Name
-	e.Changes = string(body)
-	e.CreatedAt = s.nowUTC()
-	e.PrevHash = prev
-	e.Hash = entryHash(e)
-	if err := tx.Create(&e).Error; err != nil {
+	if err := tx.Create(&entries).Error; err != nil {
 		return fmt.Errorf("store: append history: %w", err)
 	}
 	return nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -30,17 +31,102 @@ type ReanchorSummary struct {
 
 // RevisionResult is the new revision and the outcome for each claim.
 type RevisionResult struct {
-	Revision int
-	Summary  ReanchorSummary
-	Results  []reanchor.Result
+	Revision  int
+	Summary   ReanchorSummary
+	Results   []reanchor.Result
+	Published []TouchedClaim // published fact-checks whose words changed: now under re-verification
+}
+
+// TouchedClaim is a published fact-check whose words a revision changes or
+// loses.
+type TouchedClaim struct {
+	ID          int64              `json:"id"`
+	Quote       string             `json:"quote"`     // as published
+	NewQuote    string             `json:"new_quote"` // "" when orphaned
+	AnchorState models.AnchorState `json:"anchor_state"`
+	Verdict     string             `json:"verdict"`
+}
+
+// publicFactCheck reports whether c is a fact-check the public can read now
+// (published once, not withdrawn): a revision touching it needs a person
+// to confirm it.
+func publicFactCheck(c models.Claim) bool {
+	return c.PublishedAt != nil && c.State != models.StateWithdrawn
+}
+
+// reanchorInput is the claims that follow a revision (orphans stay put).
+func reanchorInput(claims []models.Claim) []reanchor.Claim {
+	input := make([]reanchor.Claim, 0, len(claims))
+	for _, c := range claims {
+		if c.AnchorState == models.AnchorOrphaned {
+			continue // nothing to follow: it stays orphaned until someone re-attaches it
+		}
+		input = append(input, reanchor.Claim{ID: c.ID, Start: c.Start, End: c.End, Quote: c.Quote, Prefix: c.Prefix, Suffix: c.Suffix})
+	}
+	return input
+}
+
+func touched(c models.Claim, r reanchor.Result) TouchedClaim {
+	t := TouchedClaim{ID: c.ID, Quote: c.Quote, AnchorState: r.State, Verdict: c.PubVerdictLabel}
+	if r.State == models.AnchorChanged {
+		t.NewQuote = r.Quote
+	}
+	return t
+}
+
+// TouchedPublished runs the re-anchoring of a new text without saving it
+// and lists the published fact-checks it would change or orphan, so the
+// editor can confirm before they go under re-verification.
+func (s *Store) TouchedPublished(ctx context.Context, articleID int64, text string) ([]TouchedClaim, error) {
+	var a models.Article
+	if err := s.conn(ctx).Select("id, text").Where("deleted_at IS NULL").First(&a, articleID).Error; err != nil {
+		return nil, lookupErr(err, "article", articleID)
+	}
+	var claims []models.Claim
+	if err := s.conn(ctx).Where("article_id = ? AND deleted_at IS NULL AND published_at IS NOT NULL AND state <> ?", articleID, models.StateWithdrawn).
+		Order("start_pos, id").Find(&claims).Error; err != nil {
+		return nil, err
+	}
+	if len(claims) == 0 || text == a.Text {
+		return nil, nil
+	}
+	byID := map[int64]reanchor.Result{}
+	for _, r := range reanchor.Reanchor(a.Text, text, reanchorInput(claims)) {
+		byID[r.ID] = r
+	}
+	var out []TouchedClaim
+	for _, c := range claims {
+		if r, ok := byID[c.ID]; ok && r.State != models.AnchorAnchored {
+			out = append(out, touched(c, r))
+		}
+	}
+	return out, nil
+}
+
+// afterTextChange is the review state of a claim whose words a revision
+// changed or lost. A claim nobody has reviewed yet (new, researching) keeps
+// its state: there is no verdict to recheck, and the anchor flag says what
+// changed. A verdict in review or signed off (in_review, approved) was
+// reasoned on the old words, so it needs a recheck. A published fact-check
+// stays published, and public, under re-verification until a fact-checker
+// decides (Verdict stands, Correct or Withdraw); so does one being
+// corrected. A withdrawn one stays withdrawn.
+func afterTextChange(c *models.Claim, now time.Time) {
+	if c.PublishedAt != nil && c.State != models.StateWithdrawn && c.ReverifySince == nil {
+		c.ReverifySince = &now
+	}
+	if c.State == models.StateInReview || c.State == models.StateApproved {
+		c.State = models.StateNeedsRecheck
+	}
 }
 
 // SaveRevision stores a new text for an article and re-anchors every claim
 // to it, all in one transaction. A claim whose quote is unchanged stays
 // anchored (wherever it moved); one found with confidence but with other
-// words becomes "changed", keeps its previous quote, and needs a recheck;
-// one not found with confidence is "orphaned": kept where it was, never
-// moved, and also needs a recheck. Every move is recorded in history.
+// words becomes "changed" and keeps its previous quote; one not found with
+// confidence is "orphaned": kept where it was, never moved. What that does
+// to the review state is afterTextChange's rule. Every move is recorded in
+// history.
 func (s *Store) SaveRevision(ctx context.Context, actor Actor, n NewRevision) (RevisionResult, error) {
 	var out RevisionResult
 	if strings.TrimSpace(n.Text) == "" {
@@ -84,14 +170,7 @@ func (s *Store) SaveRevision(ctx context.Context, actor Actor, n NewRevision) (R
 		if err := tx.Where("article_id = ? AND deleted_at IS NULL", a.ID).Order("start_pos, id").Find(&claims).Error; err != nil {
 			return err
 		}
-		input := make([]reanchor.Claim, 0, len(claims))
-		for _, c := range claims {
-			if c.AnchorState == models.AnchorOrphaned {
-				continue // nothing to follow: it stays orphaned until someone re-attaches it
-			}
-			input = append(input, reanchor.Claim{ID: c.ID, Start: c.Start, End: c.End, Quote: c.Quote, Prefix: c.Prefix, Suffix: c.Suffix})
-		}
-		results := reanchor.Reanchor(a.Text, n.Text, input)
+		results := reanchor.Reanchor(a.Text, n.Text, reanchorInput(claims))
 		byID := make(map[int64]reanchor.Result, len(results))
 		for _, r := range results {
 			byID[r.ID] = r
@@ -106,6 +185,9 @@ func (s *Store) SaveRevision(ctx context.Context, actor Actor, n NewRevision) (R
 			}
 			out.Results = append(out.Results, r)
 			old := c
+			if r.State != models.AnchorAnchored && publicFactCheck(c) {
+				out.Published = append(out.Published, touched(c, r))
+			}
 			switch r.State {
 			case models.AnchorAnchored:
 				out.Summary.Anchored++
@@ -119,12 +201,12 @@ func (s *Store) SaveRevision(ctx context.Context, actor Actor, n NewRevision) (R
 				c.PreviousQuote = c.Quote
 				c.Start, c.End, c.Quote, c.Prefix, c.Suffix = r.Start, r.End, r.Quote, r.Prefix, r.Suffix
 				c.AnchorState = models.AnchorChanged
-				c.State = models.StateNeedsRecheck
+				afterTextChange(&c, now)
 			case models.AnchorOrphaned:
 				out.Summary.Orphaned++
 				c.PreviousQuote = c.Quote
 				c.AnchorState = models.AnchorOrphaned
-				c.State = models.StateNeedsRecheck
+				afterTextChange(&c, now)
 			}
 			c.AnchorRevision = next
 			c.Version++

@@ -37,7 +37,16 @@ type Options struct {
 	PasswordCost int
 	// Now returns the current time; nil means time.Now. Tests may fix it.
 	Now func() time.Time
+	// Synchronous is SQLite's synchronous setting, "NORMAL" or "FULL";
+	// "" means the default, FULL. See docs/benchmarks.md (durability).
+	Synchronous string
 }
+
+// Synchronous settings of SQLite that Claimdesk accepts.
+const (
+	SynchronousFull   = "FULL"
+	SynchronousNormal = "NORMAL"
+)
 
 // Store is the application's only way to the database.
 type Store struct {
@@ -47,6 +56,7 @@ type Store struct {
 	passwordCost int
 	now          func() time.Time
 	dummyHash    []byte
+	writes       *writeQueue // SQLite's one write connection and its queue; nil on PostgreSQL
 }
 
 // Dialect names the database: "sqlite" or "postgres".
@@ -95,6 +105,15 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	var dialector gorm.Dialector
 	switch d {
 	case "sqlite":
+		sync := strings.ToUpper(strings.TrimSpace(opts.Synchronous))
+		switch sync {
+		case "":
+			sync = SynchronousFull
+		case SynchronousFull, SynchronousNormal:
+		default:
+			return nil, fmt.Errorf("store: SQLite synchronous setting %q: use FULL or NORMAL", opts.Synchronous)
+		}
+		dsn = strings.Replace(dsn, "_synchronous=NORMAL", "_synchronous="+sync, 1)
 		path := strings.TrimPrefix(dsn, "file:")
 		path = path[:strings.IndexByte(path, '?')]
 		if dir := filepath.Dir(path); dir != "" {
@@ -106,14 +125,17 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	case "postgres":
 		dialector = postgres.Open(dsn)
 	}
-	db, err := gorm.Open(dialector, &gorm.Config{
-		TranslateError: true,
-		NowFunc:        func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
-		Logger: logger.NewSlogLogger(log, logger.Config{
-			SlowThreshold: 200 * time.Millisecond, LogLevel: logger.Warn,
-			IgnoreRecordNotFoundError: true, ParameterizedQueries: true,
-		}),
-	})
+	config := func() *gorm.Config {
+		return &gorm.Config{
+			TranslateError: true,
+			NowFunc:        func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
+			Logger: logger.NewSlogLogger(log, logger.Config{
+				SlowThreshold: 200 * time.Millisecond, LogLevel: logger.Warn,
+				IgnoreRecordNotFoundError: true, ParameterizedQueries: true,
+			}),
+		}
+	}
+	db, err := gorm.Open(dialector, config())
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", d, err)
 	}
@@ -122,8 +144,10 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		return nil, err
 	}
 	if d == "sqlite" {
-		// WAL lets readers run beside the one writer; _txlock=immediate makes
-		// writers queue on busy_timeout instead of failing to upgrade a lock.
+		// WAL lets readers run beside the one writer. Writes go through
+		// the queue on a connection of their own (writes.go); this pool
+		// reads. _txlock=immediate makes a write outside the queue wait on
+		// busy_timeout instead of failing to upgrade a lock.
 		sqlDB.SetMaxOpenConns(max(4, runtime.NumCPU()))
 	} else {
 		sqlDB.SetMaxOpenConns(20)
@@ -147,16 +171,40 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Store{db: db, dialect: dialect(d), log: log, passwordCost: cost, now: now, dummyHash: dummy}, nil
+	st := &Store{db: db, dialect: dialect(d), log: log, passwordCost: cost, now: now, dummyHash: dummy}
+	if d == "sqlite" {
+		wdb, err := gorm.Open(sqlite.Open(dsn), config())
+		if err != nil {
+			_ = sqlDB.Close()
+			return nil, fmt.Errorf("store: open the SQLite write connection: %w", err)
+		}
+		wsql, err := wdb.DB()
+		if err != nil {
+			_ = sqlDB.Close()
+			return nil, err
+		}
+		wsql.SetMaxOpenConns(1)
+		wsql.SetMaxIdleConns(1)
+		st.writes = newWriteQueue(st, wdb)
+	}
+	return st, nil
 }
 
-// Close closes the connection pool.
+// Close stops taking writes, waits for the queued ones to commit, and
+// closes the connections.
 func (s *Store) Close() error {
+	var errs []error
+	if s.writes != nil {
+		s.writes.close()
+		if wsql, err := s.writes.db.DB(); err == nil {
+			errs = append(errs, wsql.Close())
+		}
+	}
 	sqlDB, err := s.db.DB()
 	if err != nil {
 		return err
 	}
-	return sqlDB.Close()
+	return errors.Join(append(errs, sqlDB.Close())...)
 }
 
 // Ping checks that the database answers.
@@ -252,11 +300,6 @@ func writeErr(err error, what string) error {
 		return fmt.Errorf("%s refers to something that does not exist: %w", what, models.ErrNotFound)
 	}
 	return fmt.Errorf("store: %s: %w", what, err)
-}
-
-// tx runs fn in one transaction.
-func (s *Store) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	return s.db.WithContext(ctx).Transaction(fn)
 }
 
 // conn returns a fresh session for one statement chain.

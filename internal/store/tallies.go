@@ -62,7 +62,7 @@ func (s *Store) claimTallies(ctx context.Context) ([]tally, error) {
 // (state, verdict). Readers call it when the rows pile up; bulk loads (seed,
 // restore) call it at the end.
 func (s *Store) CompactTallies(ctx context.Context) error {
-	if err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return s.dialect.compactTallies(tx) }); err != nil {
+	if err := s.tx(ctx, func(tx *gorm.DB) error { return s.dialect.compactTallies(tx) }); err != nil {
 		return fmt.Errorf("store: compact tallies: %w", err)
 	}
 	return nil
