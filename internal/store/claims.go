@@ -24,6 +24,7 @@ type NewClaim struct {
 	Quote          string
 	Prefix, Suffix string
 	Input          models.ClaimInput
+	Link           *MatchRef // link the new claim to an earlier check (a matching suggestion)
 }
 
 // CreateClaim stores a claim. It fails with a conflict when the article was
@@ -67,10 +68,14 @@ func (s *Store) CreateClaim(ctx context.Context, actor Actor, n NewClaim) (model
 		if err := tx.Create(&c).Error; err != nil {
 			return writeErr(err, "claim")
 		}
-		return s.appendHistory(tx, actor, claimEntry(c, "created"), Changes{
+		err = s.appendHistory(tx, actor, claimEntry(c, "created"), Changes{
 			"start": {nil, c.Start}, "end": {nil, c.End}, "quote": {nil, c.Quote}, "summary": {nil, c.Summary},
 			"type": {nil, c.Type}, "claimant_id": {nil, ptrValue(c.ClaimantID)}, "state": {nil, c.State},
 		})
+		if err == nil && n.Link != nil {
+			_, err = s.linkClaim(tx, actor, c, *n.Link)
+		}
+		return err
 	})
 	if err != nil {
 		return models.ClaimDetail{}, err
