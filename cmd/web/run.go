@@ -41,7 +41,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "backup":
 		return backupCommand(ctx, args, getenv, stdout)
 	}
-	return fmt.Errorf("unknown command %q: use serve, user add, token add, history verify, export, import or backup", cmd)
+	return fmt.Errorf("unknown command %q: use serve, user add, user password, token add, history verify, export, import or backup", cmd)
 }
 
 func openStore(ctx context.Context, cfg config, log *slog.Logger) (*store.Store, error) {
