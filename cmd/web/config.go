@@ -22,7 +22,10 @@ type config struct {
 	BaseURL      string
 	LogLevel     slog.Level
 	FetchTimeout time.Duration
-	Mail         mail.Config // CLAIMDESK_SMTP_URL, CLAIMDESK_MAIL_FROM; off when unset
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client (CLAIMDESK_TRUSTED_PROXIES); none: the socket's address.
+	TrustedProxies []*net.IPNet
+	Mail           mail.Config // CLAIMDESK_SMTP_URL, CLAIMDESK_MAIL_FROM; off when unset
 	// SQLiteSynchronous is SQLite's synchronous setting, FULL (the default:
 	// a commit survives power loss) or NORMAL (faster; survives a crash of
 	// the process, may lose the last commits on power loss).
@@ -77,6 +80,9 @@ func loadConfig(getenv func(string) string, args []string) (config, error) {
 	c.FetchTimeout, err = time.ParseDuration(timeout)
 	if err != nil || c.FetchTimeout <= 0 || c.FetchTimeout > 2*time.Minute {
 		return c, fmt.Errorf("CLAIMDESK_FETCH_TIMEOUT: %q must be a duration up to 2m, e.g. 15s", timeout)
+	}
+	if c.TrustedProxies, err = parseCIDRs("CLAIMDESK_TRUSTED_PROXIES", getenv("CLAIMDESK_TRUSTED_PROXIES")); err != nil {
+		return c, err
 	}
 	if c.Mail, err = mail.ParseURL(getenv("CLAIMDESK_SMTP_URL"), getenv("CLAIMDESK_MAIL_FROM"), c.BaseURL); err != nil {
 		return c, fmt.Errorf("CLAIMDESK_SMTP_URL: %w", err)

@@ -80,7 +80,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	defer func() { stopMail(); <-mailDone }() // before the database closes
 	srv := &http.Server{
 		Handler: handlers.New(handlers.Deps{Store: st, Log: log, Assets: assets, BaseURL: cfg.BaseURL,
-			SecureCookies: cfg.Secure(), FetchTimeout: cfg.FetchTimeout, Mail: outbox}),
+			SecureCookies: cfg.Secure(), FetchTimeout: cfg.FetchTimeout, TrustedProxies: cfg.TrustedProxies, Mail: outbox}),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      90 * time.Second,

@@ -191,13 +191,14 @@ func (h *handler) loginForm(c echo.Context) error {
 func (h *handler) login(c echo.Context) error {
 	f := views.LoginForm{Email: c.FormValue("email"), Next: localPath(c.FormValue("next"))}
 	u, err := h.store.Authenticate(c.Request().Context(), f.Email, c.FormValue("password"), c.RealIP())
+	var throttled *models.ThrottledError
 	switch {
-	case errors.Is(err, models.ErrUnauthenticated):
-		f.Errors = models.ValidationError{"": "Wrong e-mail or password, or the account is deactivated."}
-		return render(c, http.StatusUnauthorized, views.LoginPage(f))
-	case errors.Is(err, models.ErrTooManyAttempts):
-		f.Errors = models.ValidationError{"": "Too many failed attempts. Wait 15 minutes and try again."}
+	case errors.As(err, &throttled): // signin_throttle.go
+		f.Notice = signInNotice(c, throttled)
 		return render(c, http.StatusTooManyRequests, views.LoginPage(f))
+	case errors.Is(err, models.ErrUnauthenticated):
+		f.Errors = models.ValidationError{"": signInFailure(err)}
+		return render(c, http.StatusUnauthorized, views.LoginPage(f))
 	case err != nil:
 		return err
 	}

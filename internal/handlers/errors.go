@@ -99,7 +99,7 @@ func (h *handler) classify(err error) (int, apiError) {
 	case errors.Is(err, models.ErrInvalidTransition):
 		return http.StatusUnprocessableEntity, apiError{Error: strings.TrimPrefix(err.Error(), models.ErrInvalidTransition.Error()+": "), Fields: map[string]string{"state": err.Error()}}
 	case errors.Is(err, models.ErrTooManyAttempts):
-		return http.StatusTooManyRequests, apiError{Error: "Too many failed sign-in attempts. Wait 15 minutes and try again."}
+		return http.StatusTooManyRequests, apiError{Error: "Too many failed sign-in attempts. Wait a few minutes and try again."}
 	case errors.Is(err, context.DeadlineExceeded):
 		return http.StatusServiceUnavailable, apiError{Error: "That took too long. Try again."}
 	case errors.As(err, &he):

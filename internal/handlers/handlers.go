@@ -4,6 +4,7 @@ package handlers
 
 import (
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -25,7 +26,10 @@ type Deps struct {
 	BaseURL       string // public origin, e.g. https://claims.example.org
 	SecureCookies bool
 	FetchTimeout  time.Duration
-	Mail          *mail.Outbox // nil or off: links are shown, no mail is queued
+	// TrustedProxies are the proxies whose X-Forwarded-For is believed
+	// (CLAIMDESK_TRUSTED_PROXIES); none means the socket's address is the client's.
+	TrustedProxies []*net.IPNet
+	Mail           *mail.Outbox // nil or off: links are shown, no mail is queued
 }
 
 type handler struct {
@@ -38,6 +42,8 @@ type handler struct {
 	mail          *mail.Outbox
 	pages         *pageCache[views.ArticleParts] // rendered reading-page parts
 	claimLists    *pageCache[jsonBody]           // encoded GET /api/v1/articles/{id}/claims
+	texts         *pageCache[indexedText]        // articles' indexed texts, for marking (texts.go)
+	matcher       *store.Matcher                 // "checked before?": the matching index
 }
 
 // Limits on request bodies.
@@ -47,7 +53,8 @@ const maxBodyBytes = "6M" // a 5 MB upload plus the form around it
 func New(d Deps) *echo.Echo {
 	h := &handler{store: d.Store, log: d.Log, assets: d.Assets, baseURL: strings.TrimRight(d.BaseURL, "/"),
 		secureCookies: d.SecureCookies, fetchTimeout: d.FetchTimeout, mail: d.Mail,
-		pages: newPageCache[views.ArticleParts](pageCacheBytes), claimLists: newPageCache[jsonBody](pageCacheBytes)}
+		pages: newPageCache[views.ArticleParts](pageCacheBytes), claimLists: newPageCache[jsonBody](pageCacheBytes),
+		texts: newPageCache[indexedText](textCacheBytes), matcher: d.Store.NewMatcher()}
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
 	}
@@ -57,6 +64,7 @@ func New(d Deps) *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = h.handleError
+	e.IPExtractor = clientIP(d.TrustedProxies) // clientip.go
 
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
 		h.log.Error("panic", "err", err, "stack", string(stack))
@@ -120,6 +128,7 @@ func New(d Deps) *echo.Echo {
 	h.publicationRoutes(pages, signedIn, api)
 	h.revisionRoutes(signedIn, api)
 	h.accountRoutes(pages, signedIn, api)
+	h.matchRoutes(signedIn, api)
 	api.Any("/*", func(c echo.Context) error { return echo.ErrNotFound })
 	return e
 }

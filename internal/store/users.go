@@ -20,8 +20,6 @@ import (
 // Session and throttling rules.
 const (
 	SessionLifetime   = 14 * 24 * time.Hour
-	loginWindow       = 15 * time.Minute
-	maxLoginFailures  = 10 // per e-mail and per client address, in loginWindow
 	tokenPrefix       = "cd_"
 	defaultTokenLabel = "API token"
 )
@@ -171,21 +169,14 @@ func (s *Store) UpdateUser(ctx context.Context, actor Actor, id int64, up UserUp
 	return u, err
 }
 
-// Authenticate checks an e-mail and password. Failures are counted per
-// e-mail and per client address; past the limit every attempt is refused
-// with models.ErrTooManyAttempts until the window passes.
+// Authenticate checks an e-mail and password from a client address.
+// Throttling (throttle.go) may refuse the attempt first with a
+// *models.ThrottledError; a wrong e-mail or password is a
+// *models.SignInFailure. Both are the same whether or not the account exists.
 func (s *Store) Authenticate(ctx context.Context, email, password, client string) (models.User, error) {
 	email = models.NormalizeEmail(email)
-	keys := []string{"email:" + email, "client:" + client}
-	since := s.nowUTC().Add(-loginWindow)
-	for _, k := range keys {
-		var n int64
-		if err := s.conn(ctx).Table("login_failures").Where("key = ? AND at > ?", k, since).Count(&n).Error; err != nil {
-			return models.User{}, err
-		}
-		if n >= maxLoginFailures {
-			return models.User{}, models.ErrTooManyAttempts
-		}
+	if err := s.checkSignIn(ctx, email, client); err != nil {
+		return models.User{}, err
 	}
 	u, err := s.UserByEmail(ctx, email)
 	ok := err == nil && u.Active && bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) == nil
@@ -196,15 +187,13 @@ func (s *Store) Authenticate(ctx context.Context, email, password, client string
 		if err != nil { // no such account: spend the same time as a wrong password would
 			_ = bcrypt.CompareHashAndPassword(s.dummyHash, []byte(password))
 		}
-		now := s.nowUTC()
-		for _, k := range keys {
-			if err := s.conn(ctx).Exec(`INSERT INTO login_failures (key, at) VALUES (?, ?)`, k, now).Error; err != nil {
-				return models.User{}, err
-			}
+		fail, err := s.recordSignInFailure(ctx, email, client)
+		if err != nil {
+			return models.User{}, err
 		}
-		return models.User{}, models.ErrUnauthenticated
+		return models.User{}, fail
 	}
-	if err := s.conn(ctx).Exec(`DELETE FROM login_failures WHERE key = ?`, keys[0]).Error; err != nil {
+	if err := s.clearSignInFailures(ctx, email, client); err != nil {
 		return models.User{}, err
 	}
 	return u, nil
