@@ -22,7 +22,9 @@ func TestFetchFailureMessages(t *testing.T) {
 		return &url.Error{Op: "Get", URL: "https://news.example.com/story", Err: &net.OpError{Op: "dial", Net: "tcp", Err: err}}
 	}
 	dnsWorks := func(context.Context, string) error { return nil }
-	dnsDead := func(context.Context, string) error { return &net.DNSError{Err: "no such host", Name: ".", IsNotFound: true} }
+	dnsDead := func(context.Context, string) error {
+		return &net.DNSError{Err: "no such host", Name: ".", IsNotFound: true}
+	}
 	notFound := &net.DNSError{Err: "no such host", Name: "news.example.com", IsNotFound: true}
 	tests := []struct {
 		name      string
