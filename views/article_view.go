@@ -202,11 +202,12 @@ type ChooseView struct {
 
 // ClaimView is the claim page for signed-in users.
 type ClaimView struct {
-	Claim    models.ClaimDetail
-	Num      int
-	Form     ClaimForm
-	Types    []models.ClaimType
-	Conflict string
-	Evidence EvidenceSection
-	Review   ReviewSection
+	Claim           models.ClaimDetail
+	Context         ClaimContext // the quote with the words around it
+	ArticleRevision int
+	Form            ClaimForm
+	Types           []models.ClaimType
+	Conflict        string
+	Evidence        EvidenceSection
+	Review          ReviewSection
 }

@@ -209,8 +209,13 @@ func (h *handler) renderClaim(c echo.Context, status int, d models.ClaimDetail, 
 	if err != nil {
 		return err
 	}
+	art, err := h.store.Article(c.Request().Context(), d.ArticleID)
+	if err != nil {
+		return err
+	}
+	current := d.AnchorState != models.AnchorOrphaned && d.AnchorRevision == art.Revision
 	return render(c, status, views.ClaimPage(views.ClaimView{Claim: d, Form: f, Types: models.ClaimTypes, Conflict: conflict,
-		Evidence: evidence, Review: review}))
+		Evidence: evidence, Review: review, ArticleRevision: art.Revision, Context: views.NewClaimContext(art.Text, d.Claim, current)}))
 }
 
 func (h *handler) editClaim(c echo.Context) error {
@@ -441,18 +446,18 @@ func (h *handler) apiCreateClaim(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	a, err := h.store.Article(ctx, id)
+	text, err := h.articleText(ctx, id)
 	if err != nil {
 		return err
 	}
 	if r.Quote != nil && (r.Start != nil || r.End != nil) {
 		return models.ValidationError{"quote": "Give either start and end, or a quote, not both."}
 	}
-	n, err := resolveAnchor(anchor.NewText(a.Text), anchorRequest{Start: r.Start, End: r.End, Quote: deref(r.Quote), Prefix: deref(r.Prefix), Suffix: deref(r.Suffix)})
+	n, err := resolveAnchor(text.Text, anchorRequest{Start: r.Start, End: r.End, Quote: deref(r.Quote), Prefix: deref(r.Prefix), Suffix: deref(r.Suffix)})
 	if err != nil {
 		return err
 	}
-	n.ArticleID, n.Revision = a.ID, a.Revision
+	n.ArticleID, n.Revision = id, text.revision
 	if r.Revision != nil {
 		n.Revision = *r.Revision
 	}
