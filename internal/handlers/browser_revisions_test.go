@@ -63,7 +63,7 @@ func TestBrowserReviseAndReattach(t *testing.T) {
 			t.Errorf("claim %d after review: %s at revision %d (%q)", c.ID, c.AnchorState, c.AnchorRevision, c.Quote)
 		}
 	}
-	if claims[1].Quote != "jobless figures would follow" || claims[1].State != models.StateNeedsRecheck {
+	if claims[1].Quote != "jobless figures would follow" || claims[1].State != models.StateNew { // never reviewed: it keeps its state (issue 12 item 1)
 		t.Fatalf("re-attached claim: %q, state %s", claims[1].Quote, claims[1].State)
 	}
 	browsertest.Navigate(ctx, t, base+"/articles/"+itoa(art.ID)+"/diff?from=1&to=2")
