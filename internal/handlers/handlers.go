@@ -124,6 +124,7 @@ func New(d Deps) *echo.Echo {
 	h.exportRoutes(pages, signedIn, api)
 	h.publicationRoutes(pages, signedIn, api)
 	h.revisionRoutes(signedIn, api)
+	h.reanchorRoutes(signedIn, api)
 	h.accountRoutes(pages, signedIn, api)
 	api.Any("/*", func(c echo.Context) error { return echo.ErrNotFound })
 	return e

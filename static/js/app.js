@@ -138,6 +138,7 @@
   // claim instead of marking a new one.
   var reattach = $("#reattach");
   if (reattach && $("#mark-button")) { $("#mark-button").textContent = "Attach here"; }
+  var articleID = body.getAttribute("data-article");
   function attachHere() {
     var span = selectionSpan() || pending;
     if (!span) { return false; }
@@ -153,7 +154,8 @@
     }).then(function (r) {
       return r.json().then(function (j) { return { ok: r.ok, body: j }; });
     }).then(function (res) {
-      if (res.ok) { location.replace(location.pathname + "?marked=" + id + "#claim-" + id); return; }
+      // Back to the review screen, which says what was done.
+      if (res.ok) { location.replace("/articles/" + articleID + "/reanchor?done=" + id); return; }
       var msgs = [res.body.error];
       if (res.body.fields) { Object.keys(res.body.fields).forEach(function (k) { msgs.push(res.body.fields[k]); }); }
       reattach.querySelector("p.small").textContent = msgs.join(" ");
