@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/claimdesk/claimdesk/internal/handlers"
+	"github.com/claimdesk/claimdesk/internal/ingest"
 	"github.com/claimdesk/claimdesk/internal/mail"
 	"github.com/claimdesk/claimdesk/internal/models"
 	"github.com/claimdesk/claimdesk/internal/store"
@@ -40,8 +41,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return importCommand(ctx, args, getenv, stdin, stdout)
 	case "backup":
 		return backupCommand(ctx, args, getenv, stdout)
+	case "factchecks": // the fact-check library: cmd/web/factchecks.go
+		return factChecksCommand(ctx, args, getenv, stdin, stdout, stderr)
 	}
-	return fmt.Errorf("unknown command %q: use serve, user add, token add, history verify, export, import or backup", cmd)
+	return fmt.Errorf("unknown command %q: use serve, user add, user password, token add, history verify, export, import, backup or factchecks import", cmd)
 }
 
 func openStore(ctx context.Context, cfg config, log *slog.Logger) (*store.Store, error) {
@@ -73,6 +76,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	if err != nil {
 		return err
 	}
+	go func() { // compile the PDF reader now, so the first PDF upload need not wait
+		if err := ingest.StartPDFReader(); err != nil {
+			log.Warn("PDF uploads will fail", "err", err)
+		}
+	}()
 	outbox := mail.NewOutbox(cfg.Mail, st, log, cfg.BaseURL)
 	mailCtx, stopMail := context.WithCancel(context.WithoutCancel(ctx))
 	mailDone := make(chan struct{})

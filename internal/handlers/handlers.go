@@ -42,6 +42,7 @@ type handler struct {
 	mail          *mail.Outbox
 	pages         *pageCache[views.ArticleParts] // rendered reading-page parts
 	claimLists    *pageCache[jsonBody]           // encoded GET /api/v1/articles/{id}/claims
+	texts         *pageCache[indexedText]        // articles' indexed texts, for marking (texts.go)
 	matcher       *store.Matcher                 // "checked before?": the matching index
 }
 
@@ -53,7 +54,7 @@ func New(d Deps) *echo.Echo {
 	h := &handler{store: d.Store, log: d.Log, assets: d.Assets, baseURL: strings.TrimRight(d.BaseURL, "/"),
 		secureCookies: d.SecureCookies, fetchTimeout: d.FetchTimeout, mail: d.Mail,
 		pages: newPageCache[views.ArticleParts](pageCacheBytes), claimLists: newPageCache[jsonBody](pageCacheBytes),
-		matcher: d.Store.NewMatcher()}
+		texts: newPageCache[indexedText](textCacheBytes), matcher: d.Store.NewMatcher()}
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
 	}
@@ -79,7 +80,8 @@ func New(d Deps) *echo.Echo {
 		},
 	}))
 	e.Use(securityHeaders)
-	e.Use(middleware.BodyLimit(maxBodyBytes))
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: maxBodyBytes, Skipper: isFactCheckImport}))
+	e.Use(factCheckImportLimit) // 5 MiB, and a 413 pointing to the command line
 	e.Use(refuseNUL)
 
 	e.GET("/healthz", h.health)
@@ -126,6 +128,8 @@ func New(d Deps) *echo.Echo {
 	h.exportRoutes(pages, signedIn, api)
 	h.publicationRoutes(pages, signedIn, api)
 	h.revisionRoutes(signedIn, api)
+	h.reanchorRoutes(signedIn, api)
+	h.factCheckRoutes(pages, signedIn, api)
 	h.accountRoutes(pages, signedIn, api)
 	h.matchRoutes(signedIn, api)
 	api.Any("/*", func(c echo.Context) error { return echo.ErrNotFound })

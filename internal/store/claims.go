@@ -40,6 +40,8 @@ func (s *Store) CreateClaim(ctx context.Context, actor Actor, n NewClaim) (model
 		AnchorRevision: n.Revision, Version: 1, CreatedBy: actor.ID,
 	}
 	applyContent(&c, n.Input)
+	// What the answer shows is known from the write itself: no read after it.
+	var d models.ClaimDetail
 	err := s.tx(ctx, func(tx *gorm.DB) error {
 		first, err := takeClaimNumbers(tx, n.ArticleID, 1)
 		if err != nil {
@@ -47,18 +49,21 @@ func (s *Store) CreateClaim(ctx context.Context, actor Actor, n NewClaim) (model
 		}
 		c.Number = first
 		var a models.Article
-		if err := tx.Select("id, revision").Where("deleted_at IS NULL").First(&a, n.ArticleID).Error; err != nil {
+		if err := tx.Select("id, revision, title").Where("deleted_at IS NULL").First(&a, n.ArticleID).Error; err != nil {
 			return lookupErr(err, "article", n.ArticleID)
 		}
 		if a.Revision != n.Revision {
 			return &models.ConflictError{Message: fmt.Sprintf("The article was revised (now revision %d) while you were marking. Select the text again.", a.Revision)}
 		}
+		d = models.ClaimDetail{ArticleTitle: a.Title}
 		if n.Input.Claimant != nil {
-			id, err := s.resolveClaimant(tx, actor, *n.Input.Claimant, n.Input.ClaimantKind)
+			cl, err := s.claimantFor(tx, actor, *n.Input.Claimant, n.Input.ClaimantKind)
 			if err != nil {
 				return err
 			}
-			c.ClaimantID = id
+			if cl != nil {
+				d.Claimant, c.ClaimantID = cl, &cl.ID
+			}
 		}
 		if err := tx.Create(&c).Error; err != nil {
 			return writeErr(err, "claim")
@@ -75,7 +80,8 @@ func (s *Store) CreateClaim(ctx context.Context, actor Actor, n NewClaim) (model
 	if err != nil {
 		return models.ClaimDetail{}, err
 	}
-	return s.Claim(ctx, c.ID)
+	d.Claim = c
+	return d, nil
 }
 
 // takeClaimNumbers reserves n claim numbers on an article and returns the
@@ -129,6 +135,15 @@ func applyContent(c *models.Claim, in models.ClaimInput) {
 // resolveClaimant finds a claimant by id or (case-insensitive) name, and
 // creates a person of that name when there is none. "" means no claimant.
 func (s *Store) resolveClaimant(tx *gorm.DB, actor Actor, ref string, kind *string) (*int64, error) {
+	cl, err := s.claimantFor(tx, actor, ref, kind)
+	if cl == nil || err != nil {
+		return nil, err
+	}
+	return &cl.ID, nil
+}
+
+// claimantFor is resolveClaimant returning the whole claimant row.
+func (s *Store) claimantFor(tx *gorm.DB, actor Actor, ref string, kind *string) (*models.Claimant, error) {
 	ref = strings.TrimSpace(ref)
 	if ref == "" {
 		return nil, nil
@@ -141,14 +156,14 @@ func (s *Store) resolveClaimant(tx *gorm.DB, actor Actor, ref string, kind *stri
 			}
 			return nil, err
 		}
-		return &cl.ID, nil
+		return &cl, nil
 	}
 	res := tx.Where("name_key = ?", nameKey(ref)).Limit(1).Find(&cl)
 	if res.Error != nil {
 		return nil, res.Error
 	}
 	if res.RowsAffected > 0 {
-		return &cl.ID, nil
+		return &cl, nil
 	}
 	cl = models.Claimant{Name: ref, NameKey: nameKey(ref), Kind: models.KindPerson, SameAs: []string{}}
 	cl.SearchKey = ClaimantSearchKey(cl)
@@ -161,7 +176,7 @@ func (s *Store) resolveClaimant(tx *gorm.DB, actor Actor, ref string, kind *stri
 	if err := s.appendHistory(tx, actor, models.HistoryEntry{EntityType: "claimant", EntityID: cl.ID, Action: "created"}, Changes{"name": {nil, cl.Name}, "kind": {nil, cl.Kind}}); err != nil {
 		return nil, err
 	}
-	return &cl.ID, nil
+	return &cl, nil
 }
 
 // Claim returns a live claim with its names.
@@ -193,7 +208,7 @@ func (s *Store) ArticleClaims(ctx context.Context, articleID int64) ([]models.Cl
 // than through GORM's reflection: an article may have hundreds of claims.
 func (s *Store) ArticleReadingClaims(ctx context.Context, articleID int64) ([]models.ClaimDetail, error) {
 	rows, err := s.conn(ctx).Raw(`SELECT id, number, article_id, start_pos, end_pos, quote, summary, type, claimant_id, state,
-		verdict_id, assignee_id, anchor_state, anchor_revision, previous_quote, version, evidence_count
+		verdict_id, assignee_id, anchor_state, anchor_revision, previous_quote, version, evidence_count, reverify_since
 		FROM claims WHERE article_id = ? AND deleted_at IS NULL ORDER BY start_pos, end_pos DESC, id LIMIT 10000`, articleID).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("store: claims of article %d: %w", articleID, err)
@@ -203,9 +218,14 @@ func (s *Store) ArticleReadingClaims(ctx context.Context, articleID int64) ([]mo
 	for rows.Next() {
 		var c models.Claim
 		var claimant, verdict, assignee sql.NullInt64
+		var reverify sql.NullTime
 		if err := rows.Scan(&c.ID, &c.Number, &c.ArticleID, &c.Start, &c.End, &c.Quote, &c.Summary, &c.Type, &claimant, &c.State,
-			&verdict, &assignee, &c.AnchorState, &c.AnchorRevision, &c.PreviousQuote, &c.Version, &c.EvidenceCount); err != nil {
+			&verdict, &assignee, &c.AnchorState, &c.AnchorRevision, &c.PreviousQuote, &c.Version, &c.EvidenceCount, &reverify); err != nil {
 			return nil, fmt.Errorf("store: claims of article %d: %w", articleID, err)
+		}
+		if reverify.Valid {
+			t := reverify.Time.UTC()
+			c.ReverifySince = &t // a published fact-check under re-verification: the list says so
 		}
 		c.ClaimantID, c.VerdictID, c.AssigneeID = nullID(claimant), nullID(verdict), nullID(assignee)
 		cs = append(cs, c)
@@ -634,7 +654,7 @@ func claimColumns(c models.Claim) map[string]any {
 		"published_at": c.PublishedAt, "public_modified_at": c.PublicModifiedAt, "reverify_since": c.ReverifySince,
 		"reverified_at": c.ReverifiedAt, "withdrawn_at": c.WithdrawnAt, "withdrawal_reason": c.WithdrawalReason,
 		"correction_note": c.CorrectionNote, "pub_verdict_id": c.PubVerdictID, "pub_verdict_label": c.PubVerdictLabel,
-		"pub_explanation": c.PubExplanation, "pub_rationale": c.PubRationale,
+		"pub_explanation": c.PubExplanation, "pub_rationale": c.PubRationale, "pub_quote": c.PubQuote,
 		"version": c.Version, "updated_at": c.UpdatedAt,
 	}
 }
