@@ -263,7 +263,7 @@ func FactChecksPage(v FactChecksView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 13, "<form method=\"get\" action=\"/factchecks\" class=\"searchbar card\" role=\"search\" data-testid=\"factcheck-search\"><div class=\"field grow\"><label for=\"fc-q\">Search claims, headlines and summaries <span class=\"hint\">words match as prefixes and by stem</span></label> <input type=\"search\" id=\"fc-q\" name=\"q\" value=\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 13, "<form method=\"get\" action=\"/factchecks\" class=\"searchbar card\" role=\"search\" data-testid=\"factcheck-search\"><div class=\"field grow\"><label for=\"fc-q\">Search <span class=\"hint\">claims, headlines, summaries</span></label> <input type=\"search\" id=\"fc-q\" name=\"q\" value=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

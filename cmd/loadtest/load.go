@@ -183,6 +183,14 @@ func load(ctx context.Context, cfg config, st *store.Store, seed seedInfo, log *
 		{Name: "GET /api/v1/claims?state=researching", req: func(*rand.Rand) (*http.Request, error) {
 			return api(http.MethodGet, "/api/v1/claims?state=researching", nil)
 		}},
+		// Claim search (issue 11): a mix of rare and common words, alone
+		// and with a filter; each request picks one at random.
+		{Name: "GET /board?q=… (search mix)", req: func(r *rand.Rand) (*http.Request, error) {
+			return page("/board?" + claimSearches[r.IntN(len(claimSearches))])(r)
+		}},
+		{Name: "GET /api/v1/claims?q=… (search mix)", req: func(r *rand.Rand) (*http.Request, error) {
+			return api(http.MethodGet, "/api/v1/claims?"+claimSearches[r.IntN(len(claimSearches))], nil)
+		}},
 		{Name: "POST /api/v1/articles/{id}/claims", Write: true, req: func(r *rand.Rand) (*http.Request, error) {
 			return api(http.MethodPost, "/api/v1/articles/"+strconv.FormatInt(randomID(r), 10)+"/claims", newClaimBody(r))
 		}},
@@ -392,4 +400,13 @@ func runMixed(ctx context.Context, client *http.Client, timer *serverTimer, eps 
 		out[i].Server = timer.take(out[i].Name)
 	}
 	return out
+}
+
+// claimSearches are the claim searches of the search mix: words in many
+// of the generated claims and in few, a claimant, a prefix, two words, and
+// searches combined with a state, a verdict or the no-evidence filter.
+var claimSearches = []string{
+	"q=minimum+wage", "q=unemploy", "q=police+numbers", "q=inflation", "q=water+authority", "q=said",
+	"q=government+promised", "q=engel", "q=hospital", "q=survey+data&state=researching",
+	"q=percent&verdict=none", "q=minister&no_evidence=1", "q=zebra", "q=critics+say&state=published",
 }
