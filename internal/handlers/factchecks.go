@@ -230,13 +230,10 @@ func factCheckQuery(c echo.Context) (store.FactCheckQuery, error) {
 	return q, err
 }
 
-// maxSearchRunes is the longest search query taken (claims and fact-checks).
-const maxSearchRunes = 200
-
-// textQuery reads q; one over maxSearchRunes is a message on q (422).
+// textQuery reads q; one over store.MaxSearchRunes is a message on q (422).
 func textQuery(c echo.Context, errs models.ValidationError) string {
 	q := strings.TrimSpace(c.QueryParam("q"))
-	if len([]rune(q)) > maxSearchRunes {
+	if len([]rune(q)) > store.MaxSearchRunes {
 		errs.Add("q", "Keep the search under 200 characters.")
 		return ""
 	}
