@@ -14,8 +14,8 @@ type Piece struct {
 }
 
 // Highlight splits text into pieces, marking the words that a search for
-// q matched: words starting with a query word or one of its forms
-// (models.SearchForms), as the databases match. Accents count here, as on
+// q matched: words matching a term of a query word (models.SearchTerms),
+// as the databases match. Accents count here, as on
 // PostgreSQL (SQLite also folds them). With no query word it is one piece.
 func Highlight(text, q string) []Piece {
 	words := queryWords(q)
@@ -58,12 +58,12 @@ func isWordRune(r rune) bool { return models.IsWordRune(r) }
 // queryWords are the lower-case words of a query, as the store takes them.
 func queryWords(q string) []string { return models.SearchWords(q) }
 
-// matchesAny reports whether a word of the text starts with a form of a
-// query word, as the databases match.
+// matchesAny reports whether a word of the text matches a term of a query
+// word (models.SearchTerms), as the databases match.
 func matchesAny(token string, words []string) bool {
 	for _, w := range words {
-		for _, f := range models.SearchForms(w) {
-			if strings.HasPrefix(token, f) {
+		for _, t := range models.SearchTerms(w) {
+			if t.Matches(token) {
 				return true
 			}
 		}

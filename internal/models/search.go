@@ -70,3 +70,54 @@ func SearchForms(w string) []string {
 	}
 	return forms
 }
+
+// SearchTerm is one way a search word matches a word of the text: as a
+// prefix of it, or (for words under MinPrefixRunes) exactly.
+type SearchTerm struct {
+	Text   string
+	Prefix bool
+}
+
+// MinPrefixRunes is the shortest word matched as a prefix; shorter
+// words match whole words only.
+const MinPrefixRunes = 3
+
+// prefixLengths are the prefix lengths SQLite's full-text indexes keep
+// (FTS5 prefix='3 4 6 8', migration 0023): a prefix of one of these lengths
+// is read from its own index as fast as a whole word, where another length
+// would merge the lists of every word it starts. A longer prefix is cut to
+// the longest of them that fits, so "government" matches words starting
+// "governme"; both databases match the same cut prefixes.
+var prefixLengths = []int{8, 6, 4, 3}
+
+// SearchTerms are the terms a search word matches: each of its
+// SearchForms, as a prefix cut to an indexed length, or as a whole word
+// when shorter than MinPrefixRunes.
+func SearchTerms(w string) []SearchTerm {
+	var out []SearchTerm
+	seen := map[SearchTerm]bool{}
+	for _, f := range SearchForms(w) {
+		t := SearchTerm{Text: f}
+		if r := []rune(f); len(r) >= MinPrefixRunes {
+			for _, n := range prefixLengths {
+				if len(r) >= n {
+					t = SearchTerm{Text: string(r[:n]), Prefix: true}
+					break
+				}
+			}
+		}
+		if !seen[t] {
+			seen[t] = true
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// Matches reports whether a lower-case word of the text matches t.
+func (t SearchTerm) Matches(token string) bool {
+	if t.Prefix {
+		return strings.HasPrefix(token, t.Text)
+	}
+	return token == t.Text
+}

@@ -20,3 +20,28 @@ func TestSearchForms(t *testing.T) {
 		t.Errorf("SearchWords = %q", got)
 	}
 }
+
+func TestSearchTerms(t *testing.T) {
+	show := func(ts []SearchTerm) string {
+		var out []string
+		for _, t := range ts {
+			s := t.Text
+			if t.Prefix {
+				s += "*"
+			}
+			out = append(out, s)
+		}
+		return strings.Join(out, " ")
+	}
+	for w, want := range map[string]string{
+		"government": "governme* govern*", "running": "runnin* run*", "unemploy": "unemploy*", "wage": "wage*", "wages": "wage*",
+		"police": "police*", "us": "us", "tax": "tax*", "numbers": "number*", "président": "présiden*",
+	} {
+		if got := show(SearchTerms(w)); got != want {
+			t.Errorf("SearchTerms(%q) = %q, want %q", w, got, want)
+		}
+	}
+	if !(SearchTerm{Text: "us"}).Matches("us") || (SearchTerm{Text: "us"}).Matches("use") || !(SearchTerm{Text: "use", Prefix: true}).Matches("users") {
+		t.Error("Matches")
+	}
+}

@@ -220,10 +220,10 @@ func (d dialect) textSearch(q *gorm.DB, table, text string, ranked bool) (*gorm.
 
 // searchCandidates bounds the claims a search ranks: the newest this many
 // of the claims matching the query and every filter. A search that
-// matches more is ranked among these (docs/search.md), which keeps a
-// query for a common word as fast as one for a rare word at a million
-// claims.
-const searchCandidates = 2000
+// matches more is ranked among these (docs/factchecks.md), which keeps a
+// query for a common word about as fast as one for a rare word at a
+// million claims (bm25 costs some 20 µs a row there).
+const searchCandidates = 500
 
 // claimSearch returns a query of (id, score) for the live claims that
 // filtered (a query on claims with the board's filters) keeps and whose
@@ -253,16 +253,20 @@ func (d dialect) claimSearch(filtered *gorm.DB, text string, limit int) (*gorm.D
 		Where("claims_fts MATCH ?", ftsQuery(words)).Order("claims_fts.rowid DESC").Limit(limit), true
 }
 
-// pgQuery is the tsquery for words: each word as a prefix, in any of its
-// forms (models.SearchForms), all words required; over the 'simple'
-// configuration the vectors are built with.
+// pgQuery is the tsquery for words: each word in any of its terms
+// (models.SearchTerms: prefixes of its forms), all words required; over
+// the 'simple' configuration the vectors are built with.
 func pgQuery(words []string) (string, []any) {
 	parts := make([]string, len(words))
 	args := make([]any, len(words))
 	for i, w := range words {
-		forms := models.SearchForms(w)
-		for j := range forms {
-			forms[j] += ":*"
+		var forms []string
+		for _, t := range models.SearchTerms(w) {
+			if t.Prefix {
+				forms = append(forms, t.Text+":*")
+			} else {
+				forms = append(forms, t.Text)
+			}
 		}
 		parts[i] = "to_tsquery('simple', ?)"
 		args[i] = "(" + strings.Join(forms, " | ") + ")"
@@ -270,14 +274,18 @@ func pgQuery(words []string) (string, []any) {
 	return "(" + strings.Join(parts, " && ") + ")", args
 }
 
-// ftsQuery is the FTS5 query for words: each a quoted prefix in any of its
-// forms, all words required.
+// ftsQuery is the FTS5 query for words: each word in any of its terms
+// (models.SearchTerms), quoted, all words required.
 func ftsQuery(words []string) string {
 	terms := make([]string, len(words))
 	for i, w := range words {
-		forms := models.SearchForms(w)
-		for j, f := range forms {
-			forms[j] = `"` + f + `"*`
+		var forms []string
+		for _, t := range models.SearchTerms(w) {
+			if t.Prefix {
+				forms = append(forms, `"`+t.Text+`"*`)
+			} else {
+				forms = append(forms, `"`+t.Text+`"`)
+			}
 		}
 		terms[i] = "(" + strings.Join(forms, " OR ") + ")"
 	}
