@@ -222,19 +222,18 @@ func (d dialect) textSearch(q *gorm.DB, table, text string, ranked bool) (*gorm.
 // of the claims matching the query and every filter. A search that
 // matches more is ranked among these (docs/factchecks.md), which keeps a
 // query for a common word about as fast as one for a rare word at a
-// million claims (bm25 costs some 20 µs a row there).
+// million claims (the ranking reads these claims' text).
 const searchCandidates = 500
 
-// claimSearch returns a query of (id, score) for the live claims that
-// filtered (a query on claims with the board's filters) keeps and whose
-// words match every word of text, each as a word prefix and, for
-// English, by its stem: at most limit of them, the newest, with score
-// higher for better matches. false when text has no words.
+// claimSearch returns a query of the ids of the live claims that filtered
+// (a query on claims with the board's filters) keeps and whose words
+// match every word of text (models.SearchTerms): at most limit of them,
+// newest first. false when text has no words. The caller ranks them
+// (rankClaims), the same way on both databases.
 //
 // SQLite reads the FTS5 index claims_fts newest first (rowid order) and
-// stops after limit rows that pass the filters; bm25 is computed for those
-// rows only. PostgreSQL takes the ids from the GIN index on claims_fts,
-// keeps the newest limit, then computes ts_rank_cd for those only.
+// stops after limit rows that pass the filters; PostgreSQL takes the ids
+// from the GIN index on claims_fts and keeps the newest limit.
 func (d dialect) claimSearch(filtered *gorm.DB, text string, limit int) (*gorm.DB, bool) {
 	words := searchWords(text)
 	if len(words) == 0 {
@@ -242,13 +241,10 @@ func (d dialect) claimSearch(filtered *gorm.DB, text string, limit int) (*gorm.D
 	}
 	if d == dialectPostgres {
 		tsq, args := pgQuery(words)
-		ids := filtered.Select("claims.id").Joins("JOIN claims_fts ON claims_fts.id = claims.id").
-			Where("claims_fts.search @@ "+tsq, args...).Order("claims.id DESC").Limit(limit)
-		return filtered.Session(&gorm.Session{NewDB: true}).Table("(?) AS cand", ids).
-			Select("cand.id AS id, ts_rank_cd(f.search, "+tsq+") AS score", args...).
-			Joins("JOIN claims_fts f ON f.id = cand.id"), true
+		return filtered.Select("claims.id AS id").Joins("JOIN claims_fts ON claims_fts.id = claims.id").
+			Where("claims_fts.search @@ "+tsq, args...).Order("claims.id DESC").Limit(limit), true
 	}
-	return filtered.Select("claims.id AS id, -claims_fts.rank AS score").
+	return filtered.Select("claims.id AS id").
 		Joins("JOIN claims_fts ON claims_fts.rowid = claims.id").
 		Where("claims_fts MATCH ?", ftsQuery(words)).Order("claims_fts.rowid DESC").Limit(limit), true
 }
