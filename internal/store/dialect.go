@@ -223,7 +223,7 @@ func (d dialect) textSearch(q *gorm.DB, table, text string, ranked bool) (*gorm.
 // matches more is ranked among these (docs/factchecks.md), which keeps a
 // query for a common word about as fast as one for a rare word at a
 // million claims (the ranking reads these claims' text).
-const searchCandidates = 500
+const searchCandidates = 200
 
 // claimSearch returns a query of the ids of the live claims that filtered
 // (a query on claims with the board's filters) keeps and whose words
