@@ -79,6 +79,7 @@ func New(d Deps) *echo.Echo {
 			return nil
 		},
 	}))
+	e.Use(compressResponses) // compress.go
 	e.Use(securityHeaders)
 	e.Use(middleware.BodyLimit(maxBodyBytes))
 	e.Use(refuseNUL)
