@@ -81,7 +81,8 @@ func New(d Deps) *echo.Echo {
 	}))
 	e.Use(compressResponses) // compress.go
 	e.Use(securityHeaders)
-	e.Use(middleware.BodyLimit(maxBodyBytes))
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: maxBodyBytes, Skipper: isFactCheckImport}))
+	e.Use(factCheckImportLimit) // 5 MiB, and a 413 pointing to the command line
 	e.Use(refuseNUL)
 
 	e.GET("/healthz", h.health)
@@ -128,6 +129,7 @@ func New(d Deps) *echo.Echo {
 	h.exportRoutes(pages, signedIn, api)
 	h.publicationRoutes(pages, signedIn, api)
 	h.revisionRoutes(signedIn, api)
+	h.factCheckRoutes(pages, signedIn, api)
 	h.accountRoutes(pages, signedIn, api)
 	h.matchRoutes(signedIn, api)
 	api.Any("/*", func(c echo.Context) error { return echo.ErrNotFound })
