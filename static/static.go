@@ -18,7 +18,7 @@ import (
 	"github.com/claimdesk/claimdesk/internal/compress"
 )
 
-//go:embed css js
+//go:embed css js img
 var files embed.FS
 
 type asset struct {
