@@ -24,6 +24,10 @@ func (h *handler) historyRoutes(pages, api *echo.Group) {
 	api.GET("/articles/:id/history", h.apiArticleHistory)
 }
 
+// technicalFields are positions and counters that matter to an audit but
+// not to a fact-checker reading the history: shown folded away.
+var technicalFields = map[string]bool{"start": true, "end": true, "revision": true, "anchor_revision": true, "version": true, "review_round": true}
+
 var fieldLabels = map[string]string{
 	"state": "State", "verdict_id": "Verdict", "verdict": "Verdict", "explanation": "Explanation", "rationale": "Rationale",
 	"assignee_id": "Assignee", "due": "Due date", "reason": "Reason", "note": "Note", "round": "Review round",
@@ -74,6 +78,10 @@ func historyItem(e models.HistoryEntry, names store.HistoryNames, withSubject bo
 		verb = "started a public correction of"
 	case "claim withdrawn":
 		verb = "withdrew the published fact-check of"
+	case "claim linked":
+		verb = "linked an earlier check to"
+	case "claim unlinked":
+		verb = "removed the earlier check linked to"
 	default:
 		verb = e.Action + " " + strings.ReplaceAll(e.EntityType, "_", " ")
 		if e.ClaimID != nil {
@@ -115,7 +123,8 @@ func historyItem(e models.HistoryEntry, names store.HistoryNames, withSubject bo
 		if old == "" && now == "" {
 			continue // e.g. an empty summary when a claim is marked
 		}
-		it.Changes = append(it.Changes, views.FieldChange{Field: label, Old: old, New: now, Note: f == "reason" || f == "note" || f == "correction_note" || f == "correction"})
+		it.Changes = append(it.Changes, views.FieldChange{Field: label, Old: old, New: now, Note: f == "reason" || f == "note" || f == "correction_note" || f == "correction",
+			Technical: technicalFields[f]})
 	}
 	return it
 }
@@ -157,6 +166,11 @@ func historyValue(field string, v any, names store.HistoryNames) string {
 		}
 		return strconv.FormatFloat(x, 'f', -1, 64)
 	case string:
+		if field == "published_at" || field == "reverified_at" || field == "under_reverification_since" {
+			if t, err := time.Parse(time.RFC3339, x); err == nil {
+				return t.UTC().Format("2 January 2006, 15:04 UTC")
+			}
+		}
 		if field == "state" || field == "anchor_state" {
 			if st := models.State(x); st.Valid() {
 				return st.Label()
