@@ -78,6 +78,7 @@ func New(d Deps) *echo.Echo {
 	}))
 	e.Use(securityHeaders)
 	e.Use(middleware.BodyLimit(maxBodyBytes))
+	e.Use(bodyTooLarge) // bodylimit.go: chunked bodies too
 	e.Use(refuseNUL)
 
 	e.GET("/healthz", h.health)
