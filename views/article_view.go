@@ -34,7 +34,10 @@ type ArticleForm struct {
 	Mode                                        string // paste, upload or url
 	Title, Outlet, Byline, SourceURL, Published string
 	Language, Text, URL                         string
-	Errors                                      models.ValidationError
+	// HeldFile is the name of a file uploaded with this form when it failed
+	// validation; the server keeps it under UploadToken for a short time.
+	HeldFile, UploadToken string
+	Errors                models.ValidationError
 }
 
 // ArticleView is the reading page: the article split into highlighted
@@ -199,11 +202,12 @@ type ChooseView struct {
 
 // ClaimView is the claim page for signed-in users.
 type ClaimView struct {
-	Claim    models.ClaimDetail
-	Num      int
-	Form     ClaimForm
-	Types    []models.ClaimType
-	Conflict string
-	Evidence EvidenceSection
-	Review   ReviewSection
+	Claim           models.ClaimDetail
+	Context         ClaimContext // the quote with the words around it
+	ArticleRevision int
+	Form            ClaimForm
+	Types           []models.ClaimType
+	Conflict        string
+	Evidence        EvidenceSection
+	Review          ReviewSection
 }

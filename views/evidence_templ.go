@@ -291,7 +291,7 @@ func evidenceSection(v EvidenceSection) templ.Component {
 			}
 		}
 		if len(v.Items) == 0 {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 13, "<p class=\"alert error\" data-testid=\"no-evidence\"><span class=\"nosource\">No sources</span>: nothing backs or refutes this claim yet.</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 13, "<p class=\"muted\" data-testid=\"no-evidence\">No sources yet. Link what backs or refutes the claim with “Add evidence”.</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

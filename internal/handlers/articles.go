@@ -167,10 +167,17 @@ func (h *handler) createArticle(c echo.Context) error {
 	}
 	ctx, cancel := context.WithTimeout(c.Request().Context(), h.fetchTimeout+5*time.Second)
 	defer cancel()
+	held, err := h.takeHeldUpload(c, &in)
+	if err != nil {
+		return err
+	}
 	a, err := h.createArticleFrom(ctx, actor(c), in)
 	var verr models.ValidationError
 	if errors.As(err, &verr) {
 		f.Errors = verr
+		if err := h.holdUpload(c, &f, in, held); err != nil {
+			return err
+		}
 		status := http.StatusUnprocessableEntity
 		if isSizeError(verr) {
 			status = http.StatusRequestEntityTooLarge
@@ -180,7 +187,44 @@ func (h *handler) createArticle(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if held != "" {
+		if err := h.store.ReleaseUpload(c.Request().Context(), held); err != nil {
+			c.Logger().Warnf("release held upload: %v", err)
+		}
+	}
 	return c.Redirect(http.StatusSeeOther, "/articles/"+itoa(a.ID))
+}
+
+// takeHeldUpload fills in the file a failed form kept (its upload_token),
+// when no new file was chosen and the user did not drop it. It returns the
+// token in use, or "".
+func (h *handler) takeHeldUpload(c echo.Context, in *articleInput) (string, error) {
+	token := c.FormValue("upload_token")
+	if token == "" || in.FileName != "" || c.FormValue("drop_upload") != "" {
+		return "", nil
+	}
+	name, content, ok, err := h.store.HeldUpload(c.Request().Context(), user(c).ID, token)
+	if err != nil || !ok {
+		return "", err // an expired hold: the form simply has no file
+	}
+	in.FileName, in.File = name, content
+	return token, nil
+}
+
+// holdUpload keeps the form's file on the server when the form failed for
+// another reason than the file itself, so that it comes back chosen.
+func (h *handler) holdUpload(c echo.Context, f *views.ArticleForm, in articleInput, held string) error {
+	if in.FileName == "" || f.Errors["file"] != "" {
+		return nil
+	}
+	if held == "" {
+		var err error
+		if held, err = h.store.HoldUpload(c.Request().Context(), user(c).ID, in.FileName, in.File); err != nil {
+			return err
+		}
+	}
+	f.HeldFile, f.UploadToken = in.FileName, held
+	return nil
 }
 
 func isSizeError(v models.ValidationError) bool {

@@ -154,7 +154,7 @@ func TestBrowserMarkClaims(t *testing.T) {
 	browsertest.Navigate(ctx, t, base+"/claims/"+itoa(first))
 	browsertest.Screenshot(ctx, t, "claim-page")
 	browsertest.Do(ctx, t, chromedp.Evaluate[chromedp.Void](`window.confirm = () => true`),
-		chromedp.Click(`form[data-confirm] button`), chromedp.WaitVisible("#article-body"))
+		chromedp.Click(`#claim-details > summary`), chromedp.Click(`form[data-confirm] button`), chromedp.WaitVisible("#article-body"))
 	waitFor(ctx, t, `document.querySelectorAll(".claim-item").length === 2`)
 	if browsertest.Eval[bool](ctx, t, fmt.Sprintf(`!!document.querySelector('mark[data-claims~="%d"]')`, first)) {
 		t.Fatal("deleted claim still highlighted")

@@ -209,8 +209,13 @@ func (h *handler) renderClaim(c echo.Context, status int, d models.ClaimDetail, 
 	if err != nil {
 		return err
 	}
+	art, err := h.store.Article(c.Request().Context(), d.ArticleID)
+	if err != nil {
+		return err
+	}
+	current := d.AnchorState != models.AnchorOrphaned && d.AnchorRevision == art.Revision
 	return render(c, status, views.ClaimPage(views.ClaimView{Claim: d, Form: f, Types: models.ClaimTypes, Conflict: conflict,
-		Evidence: evidence, Review: review}))
+		Evidence: evidence, Review: review, ArticleRevision: art.Revision, Context: views.NewClaimContext(art.Text, d.Claim, current)}))
 }
 
 func (h *handler) editClaim(c echo.Context) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -140,6 +141,9 @@ func (h *handler) reviewSection(c echo.Context, d models.ClaimDetail) (views.Rev
 	}
 	v.Form = reviewFormOf(d)
 	v.Orig = v.Form
+	v.CanAssignSelf = u.Can(models.ActReview)
+	v.Form.AssignMe = d.AssigneeID == nil
+	v.Saved = savedMessage(c.QueryParam("saved"), c.QueryParam("moved"))
 	if st, ok := c.Get(reviewStateKey).(reviewState); ok {
 		v.Form, v.Conflict = st.form, st.conflict
 	}
@@ -209,7 +213,11 @@ func formVersions(c echo.Context) (version int, seen int64) {
 
 var errNoVersion = models.ValidationError{"": "The form is missing the claim's version. Reload the page and try again."}
 
-// saveReview saves the verdict, explanation, rationale and assignment.
+// saveReview saves the verdict, explanation, rationale and assignment and,
+// when the button pressed names a state ("Send for sign-off", "Start
+// research"…), moves the claim there in the same step: what is typed is
+// never dropped by an action. On any error the page comes back with every
+// field as typed and the message beside the field at fault.
 func (h *handler) saveReview(c echo.Context) error {
 	if err := must(c, models.ActReview); err != nil {
 		return err
@@ -220,16 +228,91 @@ func (h *handler) saveReview(c echo.Context) error {
 	}
 	version, seen := formVersions(c)
 	f := views.ReviewForm{Form: "review", Verdict: c.FormValue("verdict"), Explanation: textareaValue(c, "explanation"),
-		Rationale: textareaValue(c, "rationale"), Assignee: c.FormValue("assignee"), Due: c.FormValue("due")}
+		Rationale: textareaValue(c, "rationale"), Assignee: c.FormValue("assignee"), Due: c.FormValue("due"),
+		Reason: textareaValue(c, "reason"), AssignMe: c.FormValue("assign_me") != ""}
 	if version <= 0 {
 		return h.reviewFailed(c, id, f, seen, errNoVersion)
 	}
-	_, err = h.store.UpdateClaim(c.Request().Context(), actor(c), id, store.ClaimPatch{Version: version,
-		Verdict: &f.Verdict, Explanation: &f.Explanation, Rationale: &f.Rationale, Assignee: &f.Assignee, Due: &f.Due})
+	p := store.ClaimPatch{Version: version, Verdict: &f.Verdict, Explanation: &f.Explanation, Rationale: &f.Rationale,
+		Assignee: &f.Assignee, Due: &f.Due, Reason: strings.TrimSpace(f.Reason)}
+	state := strings.TrimSpace(c.FormValue("state"))
+	if state != "" {
+		p.State = &state
+	}
+	if f.AssignMe && state == string(models.StateResearching) {
+		me := itoa(user(c).ID)
+		p.Assignee = &me
+	}
+	orig, _ := origForm(c)
+	d, err := h.store.UpdateClaim(c.Request().Context(), actor(c), id, p)
 	if err != nil {
 		return h.reviewFailed(c, id, f, seen, err)
 	}
-	return c.Redirect(http.StatusSeeOther, "/claims/"+itoa(id)+"#review-heading")
+	q := url.Values{}
+	if fields := savedFields(orig, reviewFormOf(d)); fields != "" {
+		q.Set("saved", fields)
+	}
+	if state != "" {
+		q.Set("moved", string(d.State))
+	}
+	return c.Redirect(http.StatusSeeOther, "/claims/"+itoa(id)+queryString(q)+"#review-heading")
+}
+
+func queryString(q url.Values) string {
+	if len(q) == 0 {
+		return ""
+	}
+	return "?" + q.Encode()
+}
+
+// reviewFields names the review form's fields, in the form's order, as the
+// "Saved" message says them.
+var reviewFields = []struct{ key, label string }{
+	{"verdict", "the rating"}, {"explanation", "the explanation"}, {"rationale", "the rationale"},
+	{"assignee", "the assignment"}, {"due", "the due date"},
+}
+
+// savedFields lists the review fields that differ between before and after,
+// as keys joined by commas ("verdict,explanation").
+func savedFields(before, after views.ReviewForm) string {
+	b := map[string]string{"verdict": before.Verdict, "explanation": before.Explanation, "rationale": before.Rationale, "assignee": before.Assignee, "due": before.Due}
+	a := map[string]string{"verdict": after.Verdict, "explanation": after.Explanation, "rationale": after.Rationale, "assignee": after.Assignee, "due": after.Due}
+	var out []string
+	for _, f := range reviewFields {
+		if strings.TrimSpace(a[f.key]) != strings.TrimSpace(b[f.key]) {
+			out = append(out, f.key)
+		}
+	}
+	return strings.Join(out, ",")
+}
+
+// savedMessage is the status line after a review was saved: what was saved,
+// by name, and where the claim moved.
+func savedMessage(saved, moved string) string {
+	var names []string
+	for _, key := range strings.Split(saved, ",") {
+		for _, f := range reviewFields {
+			if f.key == key {
+				names = append(names, f.label)
+			}
+		}
+	}
+	msg := ""
+	if len(names) > 0 {
+		msg = "Saved " + joinWords(names) + "."
+	}
+	if st := models.State(moved); moved != "" && st.Valid() {
+		msg = strings.TrimSpace(msg + " The claim is now " + strings.ToLower(st.Label()) + ".")
+	}
+	return msg
+}
+
+// joinWords is "a", "a and b" or "a, b and c".
+func joinWords(w []string) string {
+	if len(w) <= 1 {
+		return strings.Join(w, "")
+	}
+	return strings.Join(w[:len(w)-1], ", ") + " and " + w[len(w)-1]
 }
 
 // changeState moves the claim along the workflow.

@@ -74,7 +74,47 @@ func FromUpload(filename string, b []byte) (Doc, error) {
 	if err := checkSize(b, fromFile); err != nil {
 		return Doc{}, err
 	}
-	return from(b, fromFile)
+	d, err := from(b, fromFile)
+	if err != nil {
+		return Doc{}, err
+	}
+	if d.Title == "" {
+		d.Title = firstShortLine(d.Text)
+	}
+	if d.Title == "" {
+		d.Title = titleFromFileName(filename)
+	}
+	return d, nil
+}
+
+// A short first line is a title: one line on its own, at most
+// maxTitleLineRunes long and not ending like a sentence part.
+const maxTitleLineRunes = 150
+
+// firstShortLine returns the text's first paragraph when it is one short
+// line that reads as a headline, or "".
+func firstShortLine(text string) string {
+	first, _, _ := strings.Cut(text, "\n")
+	if first == "" || utf8.RuneCountInString(first) > maxTitleLineRunes || len(strings.Fields(first)) > 25 {
+		return ""
+	}
+	if strings.ContainsAny(first[len(first)-1:], ".,;:") && !strings.HasSuffix(first, "...") {
+		return ""
+	}
+	return first
+}
+
+// titleFromFileName makes a title of a file name: without its directory
+// and extension, with underscores and runs of spaces as single spaces
+// ("press_release-2024.docx" gives "press release-2024").
+func titleFromFileName(name string) string {
+	name = filepath.Base(strings.ReplaceAll(name, "\\", "/"))
+	name = strings.TrimSuffix(name, filepath.Ext(name))
+	name = oneLine(strings.ReplaceAll(name, "_", " "))
+	if name == "." || name == "/" {
+		return ""
+	}
+	return clip(name, models.MaxTitleRunes)
 }
 
 func textDoc(b []byte, src source) (Doc, error) {

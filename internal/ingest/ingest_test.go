@@ -94,12 +94,16 @@ func TestFromUpload(t *testing.T) {
 		name, filename, in string
 		want               Doc
 	}{
-		{"txt", "notes.txt", "Line one\n\nLine *two*", Doc{Text: "Line one\n\nLine *two*"}},
-		{"TXT upper case", "NOTES.TXT", "x", Doc{Text: "x"}},
+		{"txt", "notes.txt", "Line one\n\nLine *two*", Doc{Title: "Line one", Text: "Line one\n\nLine *two*"}},
+		{"TXT upper case", "NOTES.TXT", "x", Doc{Title: "x", Text: "x"}},
 		{"md", "story.md", "# Title\n\nSome *text*.", Doc{Title: "Title", Text: "Title\n\nSome text."}},
-		{"markdown", "story.Markdown", "Body **bold**", Doc{Text: "Body bold"}},
-		{"html", "page.html", "<p>One</p><p>Two</p>", Doc{Text: "One\n\nTwo", HTML: "<p>One</p><p>Two</p>"}},
-		{"htm", "page.HTM", "<p>One</p>", Doc{Text: "One", HTML: "<p>One</p>"}},
+		{"markdown", "story.Markdown", "Body **bold**", Doc{Title: "Body bold", Text: "Body bold"}},
+		{"html", "page.html", "<p>One</p><p>Two</p>", Doc{Title: "One", Text: "One\n\nTwo", HTML: "<p>One</p><p>Two</p>"}},
+		{"htm", "page.HTM", "<p>One</p>", Doc{Title: "One", Text: "One", HTML: "<p>One</p>"}},
+		{"html title element", "page.html", "<title>Council closes library</title><p>One</p>", Doc{Title: "Council closes library", Text: "One", HTML: "<p>One</p>"}},
+		{"md first heading of any level", "story.md", "## Kicker\n\nBody.", Doc{Title: "Kicker", Text: "Kicker\n\nBody."}},
+		{"first line is a sentence: the file name", "press_release-2024.txt", "The council voted on Tuesday.\n\nMore.", Doc{Title: "press release-2024", Text: "The council voted on Tuesday.\n\nMore."}},
+		{"first paragraph too long: the file name", "C:\\Users\\ana\\wire copy.txt", strings.Repeat("word ", 40), Doc{Title: "wire copy", Text: strings.TrimSpace(strings.Repeat("word ", 40))}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

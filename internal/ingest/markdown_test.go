@@ -22,9 +22,10 @@ func TestFromMarkdown(t *testing.T) {
 			wantT:     "Big Title\n\nSub\n\nText.",
 		},
 		{
-			name:  "no level-1 heading, no title",
-			in:    "### Minor\nText",
-			wantT: "Minor\n\nText",
+			name:      "no level-1 heading: the first heading is the title",
+			in:        "### Minor\nText\n\n## Later",
+			wantTitle: "Minor",
+			wantT:     "Minor\n\nText\n\nLater",
 		},
 		{
 			name:  "hashtag is not a heading",

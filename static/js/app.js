@@ -62,6 +62,16 @@
     }, 150);
   });
 
+  // After a failed form the server marks the fields at fault: focus the
+  // first and bring it into view (for forms without an autofocus field).
+  var bad = $('form [aria-invalid="true"]');
+  if (bad) {
+    var fold = bad.closest("details");
+    if (fold) { fold.open = true; }
+    bad.focus({ preventScroll: true });
+    bad.scrollIntoView({ block: "center" });
+  }
+
   var body = $("#article-body");
   if (!body) { return; }
 
