@@ -57,7 +57,7 @@ func accountSections(v AccountView) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "<h2 id=\"password\">Password</h2><form method=\"post\" action=\"/account/password\" class=\"card\" novalidate>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "<h2 id=\"change-password\">Password</h2><form method=\"post\" action=\"/account/password\" class=\"card\" novalidate>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -132,7 +132,7 @@ func accountSections(v AccountView) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "</div><p class=\"small muted\">Changing your password signs you out on every other browser. Your API tokens keep working: revoke any you no longer trust below.</p><button class=\"primary\" type=\"submit\">Change password</button></form><h2 id=\"notifications\">E-mail notifications</h2><form method=\"post\" action=\"/account/notifications\" class=\"card\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "</div><p class=\"small muted\">Changing your password signs you out on every other browser. Your API tokens keep working: revoke any you no longer trust below.</p><button class=\"primary\" type=\"submit\">Change password</button></form><h2 id=\"email-notifications\">E-mail notifications</h2><form method=\"post\" action=\"/account/notifications\" class=\"card\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

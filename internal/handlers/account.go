@@ -35,7 +35,7 @@ func (h *handler) accountRoutes(pages, signedIn, api *echo.Group) {
 }
 
 // noStore marks a response that shows a secret or private data: no cache
-// may keep it, and a link's token does not leak through Referer.
+// may keep it.
 func noStore(c echo.Context) {
 	c.Response().Header().Set("Cache-Control", "private, no-store")
 }
@@ -76,7 +76,7 @@ func (h *handler) changePassword(c echo.Context) error {
 	if len(errs) > 0 {
 		return h.renderAccount(c, http.StatusUnprocessableEntity, "", errs)
 	}
-	return c.Redirect(http.StatusSeeOther, "/account?saved="+flashPassword+"#password")
+	return c.Redirect(http.StatusSeeOther, "/account?saved="+flashPassword+"#change-password")
 }
 
 func (h *handler) saveNotifications(c echo.Context) error {
@@ -84,13 +84,13 @@ func (h *handler) saveNotifications(c echo.Context) error {
 	if err := h.store.SetEmailNotifications(c.Request().Context(), user(c).ID, on); err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/account?saved="+flashNotifications+"#notifications")
+	return c.Redirect(http.StatusSeeOther, "/account?saved="+flashNotifications+"#email-notifications")
 }
 
 // linkForm shows the page a one-time link opens.
 func (h *handler) linkForm(c echo.Context) error {
 	noStore(c)
-	c.Response().Header().Set("Referrer-Policy", "no-referrer")
+	c.Response().Header().Set("Referrer-Policy", "same-origin") // no-referrer would make the form post Origin: null
 	l, u, err := h.store.Link(c.Request().Context(), c.Param("token"))
 	if err != nil {
 		return h.linkProblem(c, err)
@@ -101,7 +101,7 @@ func (h *handler) linkForm(c echo.Context) error {
 // useLink sets the password through a one-time link and signs the user in.
 func (h *handler) useLink(c echo.Context) error {
 	noStore(c)
-	c.Response().Header().Set("Referrer-Policy", "no-referrer")
+	c.Response().Header().Set("Referrer-Policy", "same-origin") // no-referrer would make the form post Origin: null
 	ctx := c.Request().Context()
 	token := c.Param("token")
 	l, u, err := h.store.Link(ctx, token)
