@@ -446,18 +446,18 @@ func (h *handler) apiCreateClaim(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	a, err := h.store.Article(ctx, id)
+	text, err := h.articleText(ctx, id)
 	if err != nil {
 		return err
 	}
 	if r.Quote != nil && (r.Start != nil || r.End != nil) {
 		return models.ValidationError{"quote": "Give either start and end, or a quote, not both."}
 	}
-	n, err := resolveAnchor(anchor.NewText(a.Text), anchorRequest{Start: r.Start, End: r.End, Quote: deref(r.Quote), Prefix: deref(r.Prefix), Suffix: deref(r.Suffix)})
+	n, err := resolveAnchor(text.Text, anchorRequest{Start: r.Start, End: r.End, Quote: deref(r.Quote), Prefix: deref(r.Prefix), Suffix: deref(r.Suffix)})
 	if err != nil {
 		return err
 	}
-	n.ArticleID, n.Revision = a.ID, a.Revision
+	n.ArticleID, n.Revision = id, text.revision
 	if r.Revision != nil {
 		n.Revision = *r.Revision
 	}

@@ -42,6 +42,8 @@ type handler struct {
 	mail          *mail.Outbox
 	pages         *pageCache[views.ArticleParts] // rendered reading-page parts
 	claimLists    *pageCache[jsonBody]           // encoded GET /api/v1/articles/{id}/claims
+	texts         *pageCache[indexedText]        // articles' indexed texts, for marking (texts.go)
+	matcher       *store.Matcher                 // "checked before?": the matching index
 }
 
 // Limits on request bodies.
@@ -51,7 +53,8 @@ const maxBodyBytes = "6M" // a 5 MB upload plus the form around it
 func New(d Deps) *echo.Echo {
 	h := &handler{store: d.Store, log: d.Log, assets: d.Assets, baseURL: strings.TrimRight(d.BaseURL, "/"),
 		secureCookies: d.SecureCookies, fetchTimeout: d.FetchTimeout, mail: d.Mail,
-		pages: newPageCache[views.ArticleParts](pageCacheBytes), claimLists: newPageCache[jsonBody](pageCacheBytes)}
+		pages: newPageCache[views.ArticleParts](pageCacheBytes), claimLists: newPageCache[jsonBody](pageCacheBytes),
+		texts: newPageCache[indexedText](textCacheBytes), matcher: d.Store.NewMatcher()}
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
 	}
@@ -126,6 +129,7 @@ func New(d Deps) *echo.Echo {
 	h.publicationRoutes(pages, signedIn, api)
 	h.revisionRoutes(signedIn, api)
 	h.accountRoutes(pages, signedIn, api)
+	h.matchRoutes(signedIn, api)
 	api.Any("/*", func(c echo.Context) error { return echo.ErrNotFound })
 	return e
 }

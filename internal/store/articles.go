@@ -154,3 +154,13 @@ func (s *Store) PageStamp(ctx context.Context, articleID int64) (int64, error) {
 	}
 	return n, nil
 }
+
+// ArticleRevision returns the number of a live article's current revision:
+// one row by its key, for callers that keep the text of each revision.
+func (s *Store) ArticleRevision(ctx context.Context, id int64) (int, error) {
+	var a models.Article
+	if err := s.conn(ctx).Select("id, revision").Where("deleted_at IS NULL").First(&a, id).Error; err != nil {
+		return 0, lookupErr(err, "article", id)
+	}
+	return a.Revision, nil
+}

@@ -56,6 +56,7 @@ var backupOrder = []string{
 	"articles", "revisions", "claimants", "verdicts", "claims",
 	"sources", "source_terms", "evidence", "appearances", "approvals", "comments", "factchecks",
 	"corrections", "account_links", "mail_outbox", "mail_cursor",
+	"claim_links", "scan_dismissals",
 	"history_entries",
 }
 
@@ -72,7 +73,7 @@ func derivedTable(name string) bool {
 	if name == "upload_holds" { // files kept for 30 minutes for a failed form
 		return true
 	}
-	return name == "schema_migrations" || name == "claim_tallies" || name == "page_changes" || strings.HasPrefix(name, "articles_fts") || strings.HasPrefix(name, "factchecks_fts") || strings.HasPrefix(name, "sqlite_")
+	return name == "schema_migrations" || name == "claim_tallies" || name == "page_changes" || name == "match_changes" || strings.HasPrefix(name, "articles_fts") || strings.HasPrefix(name, "factchecks_fts") || strings.HasPrefix(name, "sqlite_")
 }
 
 type backupHeader struct {

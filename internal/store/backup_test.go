@@ -134,6 +134,16 @@ func fillAll(t *testing.T, s *store.Store) credentials {
 		DatePublished: &fcDate, Language: "en"}}); err != nil {
 		t.Fatal(err)
 	}
+	page, err := s.FactChecks(ctx, store.FactCheckQuery{})
+	if err != nil || len(page.Items) == 0 {
+		t.Fatalf("fact-checks: %v", err)
+	}
+	if _, err := s.LinkClaim(ctx, store.ActorOf(editor), claims[1].ID, store.MatchRef{Kind: store.MatchFactCheck, ID: page.Items[0].ID, Score: 0.875}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DismissScanSuggestion(ctx, store.ActorOf(editor), a.ID, 1, store.Span{Start: 3, End: 40}); err != nil {
+		t.Fatal(err)
+	}
 	tables, _, err := store.BackupTablesForTest(s, ctx)
 	if err != nil {
 		t.Fatal(err)

@@ -24,6 +24,7 @@ type NewClaim struct {
 	Quote          string
 	Prefix, Suffix string
 	Input          models.ClaimInput
+	Link           *MatchRef // link the new claim to an earlier check (a matching suggestion)
 }
 
 // CreateClaim stores a claim. It fails with a conflict when the article was
@@ -39,6 +40,8 @@ func (s *Store) CreateClaim(ctx context.Context, actor Actor, n NewClaim) (model
 		AnchorRevision: n.Revision, Version: 1, CreatedBy: actor.ID,
 	}
 	applyContent(&c, n.Input)
+	// What the answer shows is known from the write itself: no read after it.
+	var d models.ClaimDetail
 	err := s.tx(ctx, func(tx *gorm.DB) error {
 		first, err := takeClaimNumbers(tx, n.ArticleID, 1)
 		if err != nil {
@@ -46,31 +49,39 @@ func (s *Store) CreateClaim(ctx context.Context, actor Actor, n NewClaim) (model
 		}
 		c.Number = first
 		var a models.Article
-		if err := tx.Select("id, revision").Where("deleted_at IS NULL").First(&a, n.ArticleID).Error; err != nil {
+		if err := tx.Select("id, revision, title").Where("deleted_at IS NULL").First(&a, n.ArticleID).Error; err != nil {
 			return lookupErr(err, "article", n.ArticleID)
 		}
 		if a.Revision != n.Revision {
 			return &models.ConflictError{Message: fmt.Sprintf("The article was revised (now revision %d) while you were marking. Select the text again.", a.Revision)}
 		}
+		d = models.ClaimDetail{ArticleTitle: a.Title}
 		if n.Input.Claimant != nil {
-			id, err := s.resolveClaimant(tx, actor, *n.Input.Claimant, n.Input.ClaimantKind)
+			cl, err := s.claimantFor(tx, actor, *n.Input.Claimant, n.Input.ClaimantKind)
 			if err != nil {
 				return err
 			}
-			c.ClaimantID = id
+			if cl != nil {
+				d.Claimant, c.ClaimantID = cl, &cl.ID
+			}
 		}
 		if err := tx.Create(&c).Error; err != nil {
 			return writeErr(err, "claim")
 		}
-		return s.appendHistory(tx, actor, claimEntry(c, "created"), Changes{
+		err = s.appendHistory(tx, actor, claimEntry(c, "created"), Changes{
 			"start": {nil, c.Start}, "end": {nil, c.End}, "quote": {nil, c.Quote}, "summary": {nil, c.Summary},
 			"type": {nil, c.Type}, "claimant_id": {nil, ptrValue(c.ClaimantID)}, "state": {nil, c.State},
 		})
+		if err == nil && n.Link != nil {
+			_, err = s.linkClaim(tx, actor, c, *n.Link)
+		}
+		return err
 	})
 	if err != nil {
 		return models.ClaimDetail{}, err
 	}
-	return s.Claim(ctx, c.ID)
+	d.Claim = c
+	return d, nil
 }
 
 // takeClaimNumbers reserves n claim numbers on an article and returns the
@@ -124,6 +135,15 @@ func applyContent(c *models.Claim, in models.ClaimInput) {
 // resolveClaimant finds a claimant by id or (case-insensitive) name, and
 // creates a person of that name when there is none. "" means no claimant.
 func (s *Store) resolveClaimant(tx *gorm.DB, actor Actor, ref string, kind *string) (*int64, error) {
+	cl, err := s.claimantFor(tx, actor, ref, kind)
+	if cl == nil || err != nil {
+		return nil, err
+	}
+	return &cl.ID, nil
+}
+
+// claimantFor is resolveClaimant returning the whole claimant row.
+func (s *Store) claimantFor(tx *gorm.DB, actor Actor, ref string, kind *string) (*models.Claimant, error) {
 	ref = strings.TrimSpace(ref)
 	if ref == "" {
 		return nil, nil
@@ -136,14 +156,14 @@ func (s *Store) resolveClaimant(tx *gorm.DB, actor Actor, ref string, kind *stri
 			}
 			return nil, err
 		}
-		return &cl.ID, nil
+		return &cl, nil
 	}
 	res := tx.Where("name_key = ?", nameKey(ref)).Limit(1).Find(&cl)
 	if res.Error != nil {
 		return nil, res.Error
 	}
 	if res.RowsAffected > 0 {
-		return &cl.ID, nil
+		return &cl, nil
 	}
 	cl = models.Claimant{Name: ref, NameKey: nameKey(ref), Kind: models.KindPerson, SameAs: []string{}}
 	cl.SearchKey = ClaimantSearchKey(cl)
@@ -156,7 +176,7 @@ func (s *Store) resolveClaimant(tx *gorm.DB, actor Actor, ref string, kind *stri
 	if err := s.appendHistory(tx, actor, models.HistoryEntry{EntityType: "claimant", EntityID: cl.ID, Action: "created"}, Changes{"name": {nil, cl.Name}, "kind": {nil, cl.Kind}}); err != nil {
 		return nil, err
 	}
-	return &cl.ID, nil
+	return &cl, nil
 }
 
 // Claim returns a live claim with its names.

@@ -173,7 +173,9 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	}
 	st := &Store{db: db, dialect: dialect(d), log: log, passwordCost: cost, now: now, dummyHash: dummy}
 	if d == "sqlite" {
-		wdb, err := gorm.Open(sqlite.Open(dsn), config())
+		wc := config()
+		wc.PrepareStmt, wc.PrepareStmtMaxSize = true, 256 // one connection: its statements are prepared once and kept
+		wdb, err := gorm.Open(sqlite.Open(dsn), wc)
 		if err != nil {
 			_ = sqlDB.Close()
 			return nil, fmt.Errorf("store: open the SQLite write connection: %w", err)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -401,4 +402,36 @@ func TestCrashHelperProcess(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+// CreateClaim answers from what it wrote, without reading it back: the
+// answer must be what a read gives.
+func TestCreateClaimAnswersWhatAReadGives(t *testing.T) {
+	s := storetest.New(t)
+	ctx := context.Background()
+	author := storetest.User(t, s, models.RoleAdmin)
+	a := storetest.Article(t, s, author, "Jobs", "Unemployment fell to four per cent in March, the minister said.")
+	summary, kind, claimant := "Unemployment is at 4%", "statistic", "Ana Minister"
+	for i, in := range []models.ClaimInput{
+		{Summary: &summary, Type: &kind, Claimant: &claimant}, // a new claimant
+		{Claimant: &claimant}, // the same one, found by name
+		{},                    // none
+	} {
+		d, err := s.CreateClaim(ctx, store.ActorOf(author), store.NewClaim{ArticleID: a.ID, Revision: a.Revision, Start: 0, End: 12, Quote: "Unemployment", Input: in})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.Claim(ctx, d.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d.CreatedAt, d.UpdatedAt, got.CreatedAt, got.UpdatedAt = d.CreatedAt.UTC(), d.UpdatedAt.UTC(), got.CreatedAt.UTC(), got.UpdatedAt.UTC()
+		if d.Claimant != nil && got.Claimant != nil {
+			d.Claimant.CreatedAt, d.Claimant.UpdatedAt = d.Claimant.CreatedAt.UTC(), d.Claimant.UpdatedAt.UTC()
+			got.Claimant.CreatedAt, got.Claimant.UpdatedAt = got.Claimant.CreatedAt.UTC(), got.Claimant.UpdatedAt.UTC()
+		}
+		if !reflect.DeepEqual(d, got) {
+			t.Errorf("claim %d: CreateClaim answered\n%+v\na read gives\n%+v", i, d, got)
+		}
+	}
 }
