@@ -7,6 +7,7 @@
 //	web export > backup.jsonl                   (the whole database as JSON Lines)
 //	web import < backup.jsonl                   (into an empty database)
 //	web backup FILE                             (a consistent online copy of a SQLite database)
+//	web factchecks import FILE|-                (published ClaimReviews into the fact-check library)
 package main
 
 import (

@@ -112,6 +112,13 @@ func (h *handler) classify(err error) (int, apiError) {
 			msg = "We could not find that."
 		case http.StatusRequestEntityTooLarge:
 			msg = "That is too large: requests are limited to 6 MB, and articles to 5 MB."
+			if s, ok := he.Message.(string); ok && s != http.StatusText(he.Code) {
+				msg = s
+			}
+		case http.StatusUnsupportedMediaType:
+			if s, ok := he.Message.(string); ok {
+				msg = s
+			}
 		case http.StatusMethodNotAllowed:
 			msg = "That method is not allowed here."
 		case http.StatusForbidden:

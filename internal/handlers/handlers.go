@@ -80,8 +80,9 @@ func New(d Deps) *echo.Echo {
 		},
 	}))
 	e.Use(securityHeaders)
-	e.Use(middleware.BodyLimit(maxBodyBytes))
-	e.Use(bodyTooLarge) // bodylimit.go: chunked bodies too
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: maxBodyBytes, Skipper: isFactCheckImport}))
+	e.Use(factCheckImportLimit) // 5 MiB, and a 413 pointing to the command line
+	e.Use(bodyTooLarge) // bodylimit.go: a chunked body over the limit is a 413 too
 	e.Use(refuseNUL)
 
 	e.GET("/healthz", h.health)
@@ -128,6 +129,7 @@ func New(d Deps) *echo.Echo {
 	h.exportRoutes(pages, signedIn, api)
 	h.publicationRoutes(pages, signedIn, api)
 	h.revisionRoutes(signedIn, api)
+	h.factCheckRoutes(pages, signedIn, api)
 	h.accountRoutes(pages, signedIn, api)
 	h.matchRoutes(signedIn, api)
 	api.Any("/*", func(c echo.Context) error { return echo.ErrNotFound })

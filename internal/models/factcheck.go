@@ -11,26 +11,26 @@ import (
 // Its URL, normalised as source URLs are, identifies it: importing the
 // same fact-check again updates the entry.
 type FactCheck struct {
-	ID            int64      `json:"id"`
-	URL           string     `json:"url"`            // normalised
-	ClaimReviewed string     `json:"claim_reviewed"` // the claim as the fact-checker worded it
-	Headline      string     `json:"headline"`       // headline, or name
-	Excerpt       string     `json:"excerpt"`        // description or reviewBody, shortened
-	RatingName    string     `json:"rating_name"`    // reviewRating.alternateName ("" = no rating given)
-	RatingValue   *float64   `json:"rating_value"`
-	BestRating    *float64   `json:"best_rating"`
-	WorstRating   *float64   `json:"worst_rating"`
-	PublisherName string     `json:"publisher_name"` // publisher, or author, organisation
-	PublisherURL  string     `json:"publisher_url"`
-	Claimant      string     `json:"claimant"`                 // itemReviewed.author.name
-	ClaimURL      string     `json:"claim_url"`                // where the claim appeared (itemReviewed appearance)
-	ClaimDate     *time.Time `json:"claim_date"`               // when the claim was made
-	DatePublished *time.Time `json:"date_published"`           // of the fact-check
-	DateModified  *time.Time `json:"date_modified"`            // of the fact-check
-	Language      string     `json:"language"`                 // BCP 47 tag in lower case, "" if not given
-	Version       int        `json:"version" gorm:"default:1"` // bumped by every import that updates it
-	CreatedAt     time.Time  `json:"created_at"`
-	UpdatedAt     time.Time  `json:"updated_at"`
+	ID            int64
+	URL           string // normalised
+	ClaimReviewed string // the claim as the fact-checker worded it
+	Headline      string // headline, or name
+	Excerpt       string // description or reviewBody, shortened
+	RatingName    string // reviewRating.alternateName ("" = no rating given)
+	RatingValue   *float64
+	BestRating    *float64
+	WorstRating   *float64
+	PublisherName string // publisher, or author, organisation
+	PublisherURL  string
+	Claimant      string     // itemReviewed.author.name
+	ClaimURL      string     // where the claim appeared (itemReviewed appearance)
+	ClaimDate     *time.Time // when the claim was made
+	DatePublished *time.Time // of the fact-check
+	DateModified  *time.Time // of the fact-check
+	Language      string     // BCP 47 tag in lower case, "" if not given
+	Version       int        `gorm:"default:1"` // bumped by every import that updates it
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
 }
 
 // TableName is factchecks.

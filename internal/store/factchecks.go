@@ -30,7 +30,8 @@ const upsertChunk = 500
 // order: an item whose url (normalised again here) is not yet in the
 // library is created; one whose url is there, or earlier in items,
 // updates that entry (so the later of two duplicates in one file is
-// reported as updated). Items must have been validated (package
+// reported as updated; an entry the item would not change is not
+// rewritten, and its version stays). Items must have been validated (package
 // factcheck); a url that does not normalise fails the whole call with a
 // models.ValidationError. One history entry records the import's counts.
 func (s *Store) UpsertFactChecks(ctx context.Context, actor Actor, items []models.FactCheck) ([]FactCheckWrite, error) {
@@ -49,21 +50,20 @@ func (s *Store) UpsertFactChecks(ctx context.Context, actor Actor, items []model
 		now := s.nowUTC()
 		// Which urls are already in the library.
 		existing := make(map[string]int64, len(items))
+		stored := make(map[string]models.FactCheck, len(items))
 		for start := 0; start < len(items); start += upsertChunk {
 			end := min(start+upsertChunk, len(items))
 			urls := make([]string, 0, end-start)
 			for _, it := range items[start:end] {
 				urls = append(urls, it.URL)
 			}
-			var rows []struct {
-				ID  int64
-				URL string
-			}
-			if err := tx.Model(&models.FactCheck{}).Select("id, url").Where("url IN ?", urls).Find(&rows).Error; err != nil {
+			var rows []models.FactCheck
+			if err := tx.Select(factCheckSelect).Where("url IN ?", urls).Find(&rows).Error; err != nil {
 				return fmt.Errorf("store: look up fact-checks: %w", err)
 			}
 			for _, r := range rows {
 				existing[r.URL] = r.ID
+				stored[r.URL] = r
 			}
 		}
 		// The last item for each url is what is written; earlier ones are
@@ -78,8 +78,10 @@ func (s *Store) UpsertFactChecks(ctx context.Context, actor Actor, items []model
 			if last[items[i].URL] != i {
 				continue
 			}
-			if _, ok := existing[items[i].URL]; ok {
-				updates = append(updates, i)
+			if old, ok := stored[items[i].URL]; ok {
+				if !sameFactCheck(old, items[i]) { // an unchanged entry is left as it is
+					updates = append(updates, i)
+				}
 				continue
 			}
 			fc := items[i]
@@ -130,6 +132,16 @@ func (s *Store) UpsertFactChecks(ctx context.Context, actor Actor, items []model
 		return nil, err
 	}
 	return out, nil
+}
+
+// sameFactCheck reports whether an import would change nothing in a.
+func sameFactCheck(a, b models.FactCheck) bool {
+	num := func(x, y *float64) bool { return x == nil && y == nil || x != nil && y != nil && *x == *y }
+	day := func(x, y *time.Time) bool { return x == nil && y == nil || x != nil && y != nil && x.Equal(*y) }
+	return a.ClaimReviewed == b.ClaimReviewed && a.Headline == b.Headline && a.Excerpt == b.Excerpt && a.RatingName == b.RatingName &&
+		num(a.RatingValue, b.RatingValue) && num(a.BestRating, b.BestRating) && num(a.WorstRating, b.WorstRating) &&
+		a.PublisherName == b.PublisherName && a.PublisherURL == b.PublisherURL && a.Claimant == b.Claimant && a.ClaimURL == b.ClaimURL &&
+		day(a.ClaimDate, b.ClaimDate) && day(a.DatePublished, b.DatePublished) && day(a.DateModified, b.DateModified) && a.Language == b.Language
 }
 
 // FactCheck returns one fact-check of the library.
