@@ -37,6 +37,11 @@ func claimList(items []ClaimItem) templ.Component {
 				b.WriteString(templ.EscapeString(string(c.AnchorState)))
 				b.WriteString(`</span>`)
 			}
+			if c.ReverifySince != nil {
+				b.WriteString(`<span class="badge reverify" data-testid="list-reverification">Under re-verification since `)
+				b.WriteString(c.ReverifySince.Format("2 January 2006"))
+				b.WriteString(`</span>`)
+			}
 			b.WriteString(`</div><p class="quote">`)
 			b.WriteString(templ.EscapeString(c.Quote))
 			b.WriteString(`</p>`)

@@ -258,6 +258,11 @@ func PublicFace(c models.ClaimDetail, scale []models.Verdict) models.ClaimDetail
 		return c
 	}
 	c.Explanation, c.Rationale, c.Verdict = c.PubExplanation, c.PubRationale, nil
+	if c.PubQuote != "" && c.PubQuote != c.Quote {
+		// A revision changed the words under re-verification: the fact-check
+		// is about the words as published, whose context is gone.
+		c.Quote, c.Prefix, c.Suffix = c.PubQuote, "", ""
+	}
 	if c.PubVerdictID != nil {
 		for i := range scale {
 			if scale[i].ID == *c.PubVerdictID {

@@ -32,6 +32,8 @@ var fieldLabels = map[string]string{
 	"source_url": "Source URL", "revision": "Revision", "label": "Label", "value": "Value", "colour": "Colour",
 	"description": "Description", "not_checkable": "Not checkable", "position": "Position", "proposed_by": "Proposed by",
 	"claims_moved": "Claims moved", "claims_moved_to": "Claims moved to",
+	"published_at": "Published", "reverified_at": "Re-verified", "under_reverification_since": "Under re-verification since",
+	"correction_note": "Public correction note", "correction": "Public correction",
 }
 
 // fieldOrder puts the fields people care most about first.
@@ -66,6 +68,12 @@ func historyItem(e models.HistoryEntry, names store.HistoryNames, withSubject bo
 		verb = "approved the verdict on"
 	case "approval rejected":
 		verb = "rejected the verdict on"
+	case "claim verdict stands":
+		verb = "confirmed the published verdict still stands on"
+	case "claim correction started":
+		verb = "started a public correction of"
+	case "claim withdrawn":
+		verb = "withdrew the published fact-check of"
 	default:
 		verb = e.Action + " " + strings.ReplaceAll(e.EntityType, "_", " ")
 		if e.ClaimID != nil {
@@ -107,7 +115,7 @@ func historyItem(e models.HistoryEntry, names store.HistoryNames, withSubject bo
 		if old == "" && now == "" {
 			continue // e.g. an empty summary when a claim is marked
 		}
-		it.Changes = append(it.Changes, views.FieldChange{Field: label, Old: old, New: now, Note: f == "reason" || f == "note"})
+		it.Changes = append(it.Changes, views.FieldChange{Field: label, Old: old, New: now, Note: f == "reason" || f == "note" || f == "correction_note" || f == "correction"})
 	}
 	return it
 }

@@ -79,11 +79,16 @@ func (h *handler) publicView(c echo.Context, id int64) (views.PublicClaimView, e
 	if err != nil {
 		return views.PublicClaimView{}, err
 	}
-	if !data.Claims[0].Public() {
+	cur := data.Claims[0]
+	if !cur.Public() {
 		return views.PublicClaimView{}, echo.ErrNotFound
 	}
-	data.Claims[0] = export.PublicFace(data.Claims[0], data.Scale)
-	return h.claimView(c, data)
+	data.Claims[0] = export.PublicFace(cur, data.Scale)
+	v, err := h.claimView(c, data)
+	if cur.ReverifySince != nil && cur.AnchorState == models.AnchorChanged && cur.Quote != data.Claims[0].Quote {
+		v.NowReads = cur.Quote
+	}
+	return v, err
 }
 
 // claimView fills the public page of data's one claim as it stands in
@@ -615,8 +620,9 @@ func (h *handler) correctionsFeed(c echo.Context) error {
 		p := export.PublicFace(e.Claim, scale)
 		kind := "Correction"
 		if e.Correction.Kind == models.CorrectionWithdrawal {
-			kind = "Withdrawn"
+			kind, p.Verdict = "Withdrawn", nil
 		}
+		p.State = models.StatePublished // the headline of the fact-check, without "Withdrawn:"
 		f.Entries = append(f.Entries, export.FeedEntry{ID: base + "/corrections#correction-" + itoa(e.Correction.ID),
 			Title: kind + ": " + strings.TrimPrefix(views.FactCheckHeadline(p, p.ArticleTitle), "Fact check: "), Link: base + "/claims/" + itoa(p.ID),
 			Published: e.Correction.CreatedAt, Updated: e.Correction.CreatedAt, Summary: e.Correction.Note})

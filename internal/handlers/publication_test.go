@@ -323,7 +323,7 @@ func TestPublishingPages(t *testing.T) {
 		t.Fatalf("verdict stands: %d", res.StatusCode)
 	}
 	res = b.postForm("/claims/"+itoa(putin)+"/withdraw", url.Values{"version": {v}, "reason": {"Typed while the other decided"}})
-	if res.StatusCode != 409 || !strings.Contains(res.Body, `data-testid="publication-conflict"`) || !strings.Contains(res.Body, "verdict stands") || !strings.Contains(res.Body, "Typed while the other decided") {
+	if res.StatusCode != 409 || !strings.Contains(res.Body, `data-testid="publication-conflict"`) || !strings.Contains(res.Body, "verdict still stands") || !strings.Contains(res.Body, "Typed while the other decided") {
 		t.Fatalf("withdraw on a stale page: %d", res.StatusCode)
 	}
 }

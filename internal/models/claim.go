@@ -168,6 +168,7 @@ type Claim struct {
 	PubVerdictLabel  string
 	PubExplanation   string
 	PubRationale     string
+	PubQuote         string // the words as published (or last re-verified)
 	Version          int
 	ReviewRound      int // increases each time the claim enters in_review; approvals count per round
 	EvidenceCount    int `gorm:"->"` // evidence links, kept by database triggers (never written from here)

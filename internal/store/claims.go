@@ -208,7 +208,7 @@ func (s *Store) ArticleClaims(ctx context.Context, articleID int64) ([]models.Cl
 // than through GORM's reflection: an article may have hundreds of claims.
 func (s *Store) ArticleReadingClaims(ctx context.Context, articleID int64) ([]models.ClaimDetail, error) {
 	rows, err := s.conn(ctx).Raw(`SELECT id, number, article_id, start_pos, end_pos, quote, summary, type, claimant_id, state,
-		verdict_id, assignee_id, anchor_state, anchor_revision, previous_quote, version, evidence_count
+		verdict_id, assignee_id, anchor_state, anchor_revision, previous_quote, version, evidence_count, reverify_since
 		FROM claims WHERE article_id = ? AND deleted_at IS NULL ORDER BY start_pos, end_pos DESC, id LIMIT 10000`, articleID).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("store: claims of article %d: %w", articleID, err)
@@ -218,9 +218,14 @@ func (s *Store) ArticleReadingClaims(ctx context.Context, articleID int64) ([]mo
 	for rows.Next() {
 		var c models.Claim
 		var claimant, verdict, assignee sql.NullInt64
+		var reverify sql.NullTime
 		if err := rows.Scan(&c.ID, &c.Number, &c.ArticleID, &c.Start, &c.End, &c.Quote, &c.Summary, &c.Type, &claimant, &c.State,
-			&verdict, &assignee, &c.AnchorState, &c.AnchorRevision, &c.PreviousQuote, &c.Version, &c.EvidenceCount); err != nil {
+			&verdict, &assignee, &c.AnchorState, &c.AnchorRevision, &c.PreviousQuote, &c.Version, &c.EvidenceCount, &reverify); err != nil {
 			return nil, fmt.Errorf("store: claims of article %d: %w", articleID, err)
+		}
+		if reverify.Valid {
+			t := reverify.Time.UTC()
+			c.ReverifySince = &t // a published fact-check under re-verification: the list says so
 		}
 		c.ClaimantID, c.VerdictID, c.AssigneeID = nullID(claimant), nullID(verdict), nullID(assignee)
 		cs = append(cs, c)
@@ -649,7 +654,7 @@ func claimColumns(c models.Claim) map[string]any {
 		"published_at": c.PublishedAt, "public_modified_at": c.PublicModifiedAt, "reverify_since": c.ReverifySince,
 		"reverified_at": c.ReverifiedAt, "withdrawn_at": c.WithdrawnAt, "withdrawal_reason": c.WithdrawalReason,
 		"correction_note": c.CorrectionNote, "pub_verdict_id": c.PubVerdictID, "pub_verdict_label": c.PubVerdictLabel,
-		"pub_explanation": c.PubExplanation, "pub_rationale": c.PubRationale,
+		"pub_explanation": c.PubExplanation, "pub_rationale": c.PubRationale, "pub_quote": c.PubQuote,
 		"version": c.Version, "updated_at": c.UpdatedAt,
 	}
 }

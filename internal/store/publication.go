@@ -107,6 +107,7 @@ func (s *Store) publicationMoved(tx *gorm.DB, actor Actor, c *models.Claim, from
 		}
 		c.PublicModifiedAt = &now
 		c.PubVerdictID, c.PubVerdictLabel, c.PubExplanation, c.PubRationale = c.VerdictID, label, c.Explanation, c.Rationale
+		c.PubQuote = c.Quote
 		c.ReverifySince, c.CorrectionNote = nil, ""
 	case from == models.StatePublished && c.PublishedAt != nil:
 		if c.ReverifySince == nil {
@@ -189,7 +190,7 @@ func (s *Store) Reverify(ctx context.Context, actor Actor, id int64, version int
 		if c.AnchorState == models.AnchorOrphaned {
 			return "", nil, models.ValidationError{"": "The claim's words are no longer found in the article. Re-attach it to the sentence it now stands for, or withdraw the fact-check."}
 		}
-		c.AnchorState = models.AnchorAnchored
+		c.AnchorState, c.PubQuote = models.AnchorAnchored, c.Quote // the verdict stands for the words as they are now
 		c.ReverifiedAt, c.PublicModifiedAt, c.ReverifySince = &now, &now, nil
 		return "verdict stands", nil, nil
 	})
