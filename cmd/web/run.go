@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/claimdesk/claimdesk/internal/handlers"
+	"github.com/claimdesk/claimdesk/internal/ingest"
 	"github.com/claimdesk/claimdesk/internal/mail"
 	"github.com/claimdesk/claimdesk/internal/models"
 	"github.com/claimdesk/claimdesk/internal/store"
@@ -75,6 +76,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	if err != nil {
 		return err
 	}
+	go func() { // compile the PDF reader now, so the first PDF upload need not wait
+		if err := ingest.StartPDFReader(); err != nil {
+			log.Warn("PDF uploads will fail", "err", err)
+		}
+	}()
 	outbox := mail.NewOutbox(cfg.Mail, st, log, cfg.BaseURL)
 	mailCtx, stopMail := context.WithCancel(context.WithoutCancel(ctx))
 	mailDone := make(chan struct{})

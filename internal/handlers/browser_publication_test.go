@@ -139,6 +139,13 @@ func TestBrowserPublicationLasts(t *testing.T) {
 	browsertest.Navigate(ctx, t, claimURL(denial))
 	browsertest.Do(ctx, t, chromedp.Click(`[data-testid="reverify-form"] button`), chromedp.WaitVisible(`[data-testid="claim-reverified"]`))
 	pubShots(ctx, t, "claim-published-panel")
+	// Copy ClaimReview: the clipboard, or (headless, without permission) the
+	// JSON opened and selected for the person to copy.
+	browsertest.Do(ctx, t, chromedp.Click(`[data-testid="copy-claimreview"]`))
+	waitFor(ctx, t, `["Copied", "Select and copy"].includes(document.querySelector('[data-testid="copy-claimreview"]').textContent)`)
+	if js := browsertest.Eval[string](ctx, t, `document.querySelector("#claimreview-json").value`); !strings.Contains(js, `"@type": "ClaimReview"`) || !strings.Contains(js, `"dateModified"`) {
+		t.Fatalf("ClaimReview to copy: %s", js)
+	}
 	browsertest.Navigate(ctx, t, claimURL(denial)+"/public")
 	if s := browsertest.Text(ctx, t, `[data-testid="reverified"]`); !strings.Contains(s, "Re-verified on") {
 		t.Fatalf("after verdict stands: %q", s)

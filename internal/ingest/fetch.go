@@ -36,6 +36,9 @@ type Fetcher struct {
 	// exempt, when set, lets a dial target through the address check. Tests
 	// use it to reach a local server that redirects elsewhere.
 	exempt func(netip.AddrPort) bool
+	// lookupNS, when set, replaces the resolver's NS lookup that tells a
+	// misspelt domain from a server that cannot resolve anything (tests).
+	lookupNS func(ctx context.Context, name string) error
 }
 
 const defaultUserAgent = "Mozilla/5.0 (compatible; Claimdesk/1.0; newsroom fact-checking)"
@@ -300,12 +303,70 @@ func (f Fetcher) failure(parent context.Context, err error) error {
 	case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
 		return fromURL.invalid("The website took too long to answer (more than %s). Try again later, or paste the text instead.", seconds(f.timeout()))
 	case errors.As(err, &dnsErr):
-		return fromURL.invalid("No website was found at that address. Check the spelling of the domain name.")
-	case errors.As(err, &certErr), errors.As(err, &unknownAuth), errors.As(err, &hostErr), errors.As(err, &invalidCert):
+		host := dnsErr.Name
+		if dnsErr.IsNotFound && f.resolverWorks(parent) {
+			return fromURL.invalid("No website was found at that address: the domain name %s does not exist. Check its spelling.", host)
+		}
+		return fromURL.invalid("The server could not reach the site: it could not look up %s (Claimdesk's server may have no connection to the internet, or its name server is not answering). The address may well be right; ask your administrator, or paste the text instead.", host)
+	case errors.Is(err, syscall.ENETUNREACH) || errors.Is(err, syscall.EHOSTUNREACH):
+		return fromURL.invalid("The server could not reach the site: it has no network route to %s (Claimdesk's server may have no connection to the internet). The address may well be right; ask your administrator, or paste the text instead.", hostOf(err))
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return fromURL.invalid("The website refused the connection: nothing is answering at %s. Check the address (and its port, if it has one), or try again later.", hostOf(err))
+	case errors.As(err, &hostErr):
+		return fromURL.invalid("The website's security certificate is for another name than %s, so the page was not fetched.", hostOf(err))
+	case errors.As(err, &invalidCert) && invalidCert.Reason == x509.Expired:
+		return fromURL.invalid("The website's security certificate has expired (or is not yet valid), so the page was not fetched.")
+	case errors.As(err, &certErr), errors.As(err, &unknownAuth), errors.As(err, &invalidCert):
 		return fromURL.invalid("The website's security certificate could not be verified, so the page was not fetched.")
+	case strings.Contains(err.Error(), "HTTP response to HTTPS client"):
+		return fromURL.invalid("The website does not answer https:// at that address (it answered in plain http). Try the address with http:// instead.")
+	case isTLSFailure(err):
+		return fromURL.invalid("A secure (https) connection to the website could not be set up, so the page was not fetched. The site may be misconfigured; try again later, or paste the text instead.")
+	case errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		return fromURL.invalid("The website closed the connection without a complete answer. Try again later, or paste the text instead.")
 	default:
 		return fromURL.invalid("The website could not be reached. Check the address, or try again later.")
 	}
+}
+
+// resolverWorks reports whether the server's name resolution answers at
+// all: it asks for the name servers of the DNS root, which exist whenever
+// DNS works. A "no such host" for a site means a misspelt name only when
+// this works; a resolver that answers "no such host" to everything (a
+// machine with no route out) says nothing about the address.
+func (f Fetcher) resolverWorks(ctx context.Context) bool {
+	lookup := f.lookupNS
+	if lookup == nil {
+		lookup = func(ctx context.Context, name string) error {
+			_, err := net.DefaultResolver.LookupNS(ctx, name)
+			return err
+		}
+	}
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	return lookup(ctx, ".") == nil
+}
+
+// hostOf returns the host (and port, if any) of the URL that a transport
+// error is about, or "that address". The dialled IP address is never shown:
+// it would tell a user what internal host names resolve to.
+func hostOf(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		if u, perr := url.Parse(ue.URL); perr == nil && u.Host != "" {
+			return u.Host
+		}
+	}
+	return "that address"
+}
+
+// isTLSFailure reports whether err is a TLS handshake or record failure
+// other than certificate verification.
+func isTLSFailure(err error) bool {
+	var rh tls.RecordHeaderError
+	var alert tls.AlertError
+	var echErr *tls.ECHRejectionError
+	return errors.As(err, &rh) || errors.As(err, &alert) || errors.As(err, &echErr) || strings.Contains(err.Error(), "tls: ")
 }
 
 func isTimeout(err error) bool {

@@ -121,7 +121,7 @@ func TestFetchRefuses(t *testing.T) {
 		{name: "private range", rawURL: "http://10.0.0.1/", fragments: []string{"private network"}},
 		{name: "name resolving to loopback", rawURL: "http://localhost:9/", fragments: []string{"private network"}},
 		{name: "IPv4-mapped IPv6 loopback", rawURL: "http://[::ffff:127.0.0.1]:9/", fragments: []string{"private network"}},
-		{name: "unreachable (closed port)", fetcher: Fetcher{AllowPrivate: true}, rawURL: closedPort, fragments: []string{"could not be reached"}},
+		{name: "unreachable (closed port)", fetcher: Fetcher{AllowPrivate: true}, rawURL: closedPort, fragments: []string{"refused the connection"}},
 		{name: "404", fetcher: Fetcher{AllowPrivate: true}, handler: http.NotFound, fragments: []string{"no page at that address", "404 Not Found"}},
 		{name: "403", fetcher: Fetcher{AllowPrivate: true}, handler: func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusForbidden) }, fragments: []string{"refused", "403 Forbidden"}},
 		{name: "500", fetcher: Fetcher{AllowPrivate: true}, handler: func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusInternalServerError) }, fragments: []string{"problem", "500 Internal Server Error"}},
@@ -172,8 +172,15 @@ func TestFetchUnknownHost(t *testing.T) {
 	if _, err := net.DefaultResolver.LookupHost(ctx, "no-such-host.invalid"); !errors.As(err, &dnsErr) || !dnsErr.IsNotFound {
 		t.Skipf("this machine's resolver does not answer NXDOMAIN for .invalid (%v)", err)
 	}
-	_, err := Fetcher{AllowPrivate: true}.Fetch(context.Background(), "http://no-such-host.invalid/")
-	wantInvalid(t, err, "url", "No website was found")
+	// The resolver answers, so the name is misspelt.
+	f := Fetcher{AllowPrivate: true, lookupNS: func(context.Context, string) error { return nil }}
+	_, err := f.Fetch(context.Background(), "http://no-such-host.invalid/")
+	wantInvalid(t, err, "url", "No website was found", "no-such-host.invalid does not exist")
+	// A resolver that cannot even find the root answers "no such host" to
+	// everything: the server is offline, the address may be right.
+	f.lookupNS = func(context.Context, string) error { return errors.New("no such host") }
+	_, err = f.Fetch(context.Background(), "http://no-such-host.invalid/")
+	wantInvalid(t, err, "url", "server could not reach the site")
 }
 
 func TestFetchAcceptsExactlyMaxBytes(t *testing.T) {

@@ -10,7 +10,9 @@ package ingest
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"net/http"
 	"path/filepath"
 	"strings"
 	"time"
@@ -56,23 +58,52 @@ func FromText(b []byte) (Doc, error) {
 	return textDoc(b, fromPaste)
 }
 
-// FromUpload dispatches an uploaded file on its extension (case-insensitive):
-// .txt, .md, .markdown, .html and .htm. Any refusal is reported on the
-// "file" field.
+// FromUpload reads an uploaded file. What it is, is sniffed from its
+// content, not taken from its name: a PDF (%PDF- in its first kilobyte), a
+// Word .docx or OpenDocument .odt (a ZIP archive holding
+// word/document.xml, or an OpenDocument text mimetype), or else text, read
+// by its extension as plain text (.txt), Markdown (.md, .markdown) or HTML
+// (.html, .htm). Other binary files, and text with any other extension,
+// are refused. Any refusal is reported on the "file" field.
 func FromUpload(filename string, b []byte) (Doc, error) {
-	var from func([]byte, source) (Doc, error)
-	switch strings.ToLower(filepath.Ext(filename)) {
-	case ".txt":
-		from = textDoc
-	case ".md", ".markdown":
-		from = markdownDoc
-	case ".html", ".htm":
-		from = func(b []byte, src source) (Doc, error) { return htmlDoc(b, "", nil, src) }
-	default:
-		return Doc{}, fromFile.invalid("Upload a text (.txt), Markdown (.md) or web page (.html or .htm) file.")
-	}
 	if err := checkSize(b, fromFile); err != nil {
 		return Doc{}, err
+	}
+	var from func([]byte, source) (Doc, error)
+	ext := strings.ToLower(filepath.Ext(filename))
+	switch sniffed, advice := sniff(b); {
+	case sniffed == "pdf":
+		from = pdfDoc
+	case sniffed == "zip":
+		zr, kind, err := sniffZip(b)
+		switch {
+		case errors.Is(err, errZipBomb):
+			return Doc{}, officeError(err, fromFile)
+		case err != nil && (ext == ".docx" || ext == ".odt"):
+			return Doc{}, officeError(err, fromFile)
+		case err != nil || kind == notOffice:
+			return Doc{}, fromFile.invalid("The file is a ZIP archive, not a Word (.docx) or OpenDocument (.odt) text document. Upload the document itself.")
+		}
+		from = func(_ []byte, src source) (Doc, error) { return officeDoc(zr, kind, src) }
+	case sniffed != "":
+		hint := uploadKinds
+		if advice != "" {
+			hint = advice
+		}
+		return Doc{}, fromFile.invalid("The file is %s, not a document Claimdesk can read. %s", sniffed, hint)
+	case ext == ".pdf" || ext == ".docx" || ext == ".odt":
+		if looksBinary(b) || len(bytes.TrimSpace(b)) == 0 {
+			return Doc{}, fromFile.invalid("The file is named %s but is not one: its content is damaged or of another kind. %s", ext, uploadKinds)
+		}
+		return Doc{}, fromFile.invalid("The file is named %s but holds plain text. Rename it .txt, or paste the text.", ext)
+	case ext == ".txt":
+		from = textDoc
+	case ext == ".md" || ext == ".markdown":
+		from = markdownDoc
+	case ext == ".html" || ext == ".htm":
+		from = func(b []byte, src source) (Doc, error) { return htmlDoc(b, "", nil, src) }
+	default:
+		return Doc{}, fromFile.invalid("%s", uploadKinds)
 	}
 	d, err := from(b, fromFile)
 	if err != nil {
@@ -123,6 +154,34 @@ func textDoc(b []byte, src source) (Doc, error) {
 		return Doc{}, err
 	}
 	return finish(Doc{}, Unwrap(s), src)
+}
+
+const uploadKinds = "Upload a PDF (.pdf), Word (.docx), OpenDocument (.odt), text (.txt), Markdown (.md) or web page (.html or .htm) file."
+
+// sniff names what b is by its first bytes: "pdf", "zip", a description
+// of another binary kind ("an image (png)", …) with advice for some, or ""
+// for anything else (text, or something read by extension).
+func sniff(b []byte) (kind, advice string) {
+	head := b[:min(len(b), 1024)]
+	switch {
+	case bytes.Contains(head, []byte("%PDF-")):
+		return "pdf", ""
+	case bytes.HasPrefix(b, []byte("PK\x03\x04")), bytes.HasPrefix(b, []byte("PK\x05\x06")):
+		return "zip", ""
+	case bytes.HasPrefix(b, []byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")):
+		return "an old Word (.doc) or other Office 97–2003 file", "Save it as .docx or .odt in your word processor and upload that."
+	case bytes.HasPrefix(b, []byte("{\\rtf")):
+		return "a Rich Text (.rtf) file", "Save it as .docx or .odt in your word processor and upload that."
+	}
+	switch ct := http.DetectContentType(b); {
+	case strings.HasPrefix(ct, "image/"):
+		return "an image (" + strings.TrimPrefix(ct, "image/") + ")", "If it is a scan, run it through OCR (text recognition) first, or paste its text."
+	case strings.HasPrefix(ct, "audio/"), strings.HasPrefix(ct, "video/"):
+		return "a sound or video file", ""
+	case ct == "application/x-gzip", ct == "application/x-rar-compressed", ct == "application/x-7z-compressed":
+		return "a compressed archive", ""
+	}
+	return "", ""
 }
 
 // decodeText checks raw bytes that must be UTF-8 text and returns them as a

@@ -124,11 +124,12 @@ func TestFromUploadRefuses(t *testing.T) {
 		in             []byte
 		fragments      []string
 	}{
-		{"pdf", "report.pdf", []byte("%PDF-1.7"), []string{".txt", ".md", ".html"}},
+		{"pdf with nothing after its header", "report.pdf", []byte("%PDF-1.7"), []string{"damaged or incomplete"}},
 		{"docx", "story.docx", []byte("PK"), []string{".txt"}},
 		{"no extension", "README", []byte("text"), []string{".txt"}},
 		{"empty name", "", []byte("text"), []string{".txt"}},
-		{"binary txt", "photo.txt", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), []string{"binary"}},
+		{"PNG named .txt", "photo.txt", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), []string{"an image (png)"}},
+		{"binary txt", "data.txt", []byte("\x00\x01\x02\x03 some bytes"), []string{"binary"}},
 		{"Latin-1 txt", "latin1.txt", []byte("Caf\xe9 de la Paix"), []string{"UTF-8"}},
 		{"empty md", "empty.md", []byte("\n\n   \n"), []string{"no text"}},
 		{"too large html", "big.html", bytes.Repeat([]byte("<p>a</p>"), models.MaxUploadBytes/8+1), []string{"5 MB"}},
