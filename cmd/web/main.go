@@ -2,6 +2,7 @@
 //
 //	web                         serve (the default)
 //	web user add --email E --name N --role R   (password from stdin, or generated)
+//	web user password --email E                 (new password from stdin; ends the user's sessions)
 //	web token add --email E --label L          (prints a new API token)
 //	web history verify                          (checks the audit log's hash chain)
 //	web export > backup.jsonl                   (the whole database as JSON Lines)

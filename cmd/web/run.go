@@ -44,7 +44,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "factchecks": // the fact-check library: cmd/web/factchecks.go
 		return factChecksCommand(ctx, args, getenv, stdin, stdout, stderr)
 	}
-	return fmt.Errorf("unknown command %q: use serve, user add, token add, history verify, export, import, backup or factchecks import", cmd)
+	return fmt.Errorf("unknown command %q: use serve, user add, user password, token add, history verify, export, import, backup or factchecks import", cmd)
 }
 
 func openStore(ctx context.Context, cfg config, log *slog.Logger) (*store.Store, error) {

@@ -25,6 +25,7 @@ func (h *handler) accountRoutes(pages, signedIn, api *echo.Group) {
 	signedIn.POST("/admin/users/:id/deactivate", h.deactivateUser)
 	signedIn.POST("/admin/users/:id/reactivate", h.reactivateUser)
 	signedIn.POST("/admin/mail/retry", h.retryMail)
+	signedIn.POST("/admin/mail/test", h.testMail)
 	api.GET("/account", h.apiAccount)
 	api.PATCH("/account", h.apiUpdateAccount)
 	api.POST("/account/password", h.apiChangePassword)

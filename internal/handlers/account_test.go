@@ -132,6 +132,9 @@ func TestInviteAndResetLinks(t *testing.T) {
 	if res := a.anonymous().get(link); res.StatusCode != http.StatusGone || !strings.Contains(res.Body, "already been used") {
 		t.Fatalf("reused link: %d", res.StatusCode)
 	}
+	if res := admin.postForm("/admin/mail/test", url.Values{}); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "CLAIMDESK_SMTP_URL") {
+		t.Errorf("test mail with mail off: %d", res.StatusCode)
+	}
 	if res := a.anonymous().get("/account/link/nonsense"); res.StatusCode != http.StatusNotFound || !strings.Contains(res.Body, "not valid") {
 		t.Fatalf("unknown link: %d", res.StatusCode)
 	}
@@ -300,6 +303,13 @@ func TestInviteByMail(t *testing.T) {
 	}
 	if body := admin.get("/admin/users").Body; !strings.Contains(body, "1 sent in the last 24 hours") {
 		t.Error("the users page does not show the outbox")
+	}
+	if res := admin.postForm("/admin/mail/test", url.Values{}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("test mail: %d", res.StatusCode)
+	}
+	ob.Round(context.Background())
+	if msgs := srv.Wait(2, 5*time.Second); msgs[1].To != admin.user.Email || msgs[1].Subject != "Claimdesk test mail" {
+		t.Fatalf("test mail: %+v", msgs[1])
 	}
 }
 

@@ -23,6 +23,7 @@ var userFlashes = map[string]string{
 	"reactivated": "Reactivated.",
 	"mailed":      "Done: the link is on its way by e-mail.",
 	"retried":     "Failed mail will be tried again now.",
+	"test":        "A test mail to you is queued: it should arrive within a minute, and a failure shows below.",
 }
 
 func (h *handler) users(c echo.Context) error {
@@ -191,6 +192,24 @@ func (h *handler) retryMail(c echo.Context) error {
 	}
 	h.mail.Wake()
 	return c.Redirect(http.StatusSeeOther, "/admin/users?saved=retried#mail")
+}
+
+// testMail queues a mail to the admin, to check the SMTP settings.
+func (h *handler) testMail(c echo.Context) error {
+	if err := must(c, models.ActAdmin); err != nil {
+		return err
+	}
+	if !h.mail.Enabled() {
+		return models.Invalid("", "E-mail is off: set CLAIMDESK_SMTP_URL first.")
+	}
+	u := user(c)
+	err := h.store.QueueMail(c.Request().Context(), models.OutgoingMail{Kind: "test", UserID: u.ID, To: u.Email, Subject: "Claimdesk test mail",
+		Body: "Hello " + u.Name + ",\n\nThis is the test mail you asked for on " + h.baseURL + "/admin/users: Claimdesk can send e-mail through " + h.mail.Describe() + ".\n"})
+	if err != nil {
+		return err
+	}
+	h.mail.Wake()
+	return c.Redirect(http.StatusSeeOther, "/admin/users?saved=test#mail")
 }
 
 // --- API (admin) ---
