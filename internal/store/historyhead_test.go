@@ -1,7 +1,9 @@
 package store_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"strconv"
 	"strings"
 	"testing"
@@ -55,5 +57,31 @@ func TestHistoryHeadDetectsTruncation(t *testing.T) {
 		if _, err := store.ParseHistoryHead(bad); err == nil {
 			t.Errorf("ParseHistoryHead(%q) accepted it", bad)
 		}
+	}
+}
+
+// Every backup carries the head in its header line.
+func TestBackupCarriesTheHistoryHead(t *testing.T) {
+	s := storetest.New(t)
+	ctx := context.Background()
+	u := storetest.User(t, s, models.RoleEditor)
+	storetest.Article(t, s, u, "One", "First paragraph.")
+	head, _, err := s.HistoryHead(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if _, err := s.ExportBackup(ctx, &buf); err != nil {
+		t.Fatal(err)
+	}
+	line, _, _ := strings.Cut(buf.String(), "\n")
+	var h struct {
+		HistoryHead struct {
+			ID   int64  `json:"id"`
+			Hash string `json:"hash"`
+		} `json:"history_head"`
+	}
+	if err := json.Unmarshal([]byte(line), &h); err != nil || h.HistoryHead.ID != head.ID || h.HistoryHead.Hash != head.Hash {
+		t.Fatalf("backup header %s; want head %s (%v)", line, head, err)
 	}
 }
