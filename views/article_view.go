@@ -210,4 +210,5 @@ type ClaimView struct {
 	Conflict        string
 	Evidence        EvidenceSection
 	Review          ReviewSection
+	Matches         ClaimMatchesView // "Checked before?": the claim's link and similar claims
 }

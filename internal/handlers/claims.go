@@ -123,6 +123,9 @@ func (h *handler) markClaim(c echo.Context) error {
 		return h.claimFormError(c, a.ID, form, err)
 	}
 	n.ArticleID, n.Revision, n.Input = a.ID, *rev, claimInputFromForm(c)
+	if n.Link, err = parseMatchRef(c.FormValue("match")); err != nil {
+		return h.claimFormError(c, a.ID, form, err)
+	}
 	d, err := h.store.CreateClaim(ctx, actor(c), n)
 	if err != nil {
 		return h.claimFormError(c, a.ID, form, err)
@@ -214,8 +217,12 @@ func (h *handler) renderClaim(c echo.Context, status int, d models.ClaimDetail, 
 		return err
 	}
 	current := d.AnchorState != models.AnchorOrphaned && d.AnchorRevision == art.Revision
+	matches, err := h.claimMatches(c, d)
+	if err != nil {
+		return err
+	}
 	return render(c, status, views.ClaimPage(views.ClaimView{Claim: d, Form: f, Types: models.ClaimTypes, Conflict: conflict,
-		Evidence: evidence, Review: review, ArticleRevision: art.Revision, Context: views.NewClaimContext(art.Text, d.Claim, current)}))
+		Evidence: evidence, Review: review, Matches: matches, ArticleRevision: art.Revision, Context: views.NewClaimContext(art.Text, d.Claim, current)}))
 }
 
 func (h *handler) editClaim(c echo.Context) error {

@@ -128,6 +128,7 @@ func New(d Deps) *echo.Echo {
 	h.exportRoutes(pages, signedIn, api)
 	h.publicationRoutes(pages, signedIn, api)
 	h.revisionRoutes(signedIn, api)
+	h.reanchorRoutes(signedIn, api)
 	h.factCheckRoutes(pages, signedIn, api)
 	h.accountRoutes(pages, signedIn, api)
 	h.matchRoutes(signedIn, api)

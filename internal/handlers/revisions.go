@@ -27,7 +27,6 @@ func (h *handler) revisionRoutes(pages, api *echo.Group) {
 	pages.GET("/articles/:id/revisions", h.revisions)
 	pages.GET("/articles/:id/revisions/:n", h.revisionText)
 	pages.GET("/articles/:id/diff", h.diff)
-	pages.GET("/articles/:id/reanchor", h.reanchorReview)
 	pages.POST("/claims/:id/reattach", h.reattach)
 
 	api.PUT("/articles/:id/text", h.apiSaveText)
@@ -262,10 +261,24 @@ func (h *handler) diff(c echo.Context) error {
 	return render(c, http.StatusOK, views.DiffPage(textDiff(a, from, to, older.Text, newer.Text)))
 }
 
-// textDiff compares two texts word by word (a changed figure shows as
+// textDiff compares two revisions' texts word by word (see wordDiff).
+func textDiff(a models.Article, from, to int, older, newer string) views.DiffView {
+	v := views.DiffView{Article: a, From: from, To: to, Parts: wordDiff(older, newer)}
+	for _, p := range v.Parts {
+		switch p.Op {
+		case 1:
+			v.Inserted += len([]rune(p.Text))
+		case -1:
+			v.Deleted += len([]rune(p.Text))
+		}
+	}
+	return v
+}
+
+// wordDiff compares two texts word by word (a changed figure shows as
 // "−12 +13", not "1−2+3"): each word, run of spaces or punctuation mark
 // becomes one symbol for the diff.
-func textDiff(a models.Article, from, to int, older, newer string) views.DiffView {
+func wordDiff(older, newer string) []views.DiffPart {
 	dmp := diffmatchpatch.New()
 	dmp.DiffTimeout = 2 * time.Second
 	var vocab []string
@@ -301,49 +314,18 @@ func textDiff(a models.Article, from, to int, older, newer string) views.DiffVie
 	for i := range diffs {
 		diffs[i].Text = decode(diffs[i].Text)
 	}
-	v := views.DiffView{Article: a, From: from, To: to, Parts: make([]views.DiffPart, len(diffs))}
+	parts := make([]views.DiffPart, len(diffs))
 	for i, d := range diffs {
 		op := 0
 		switch d.Type {
 		case diffmatchpatch.DiffInsert:
 			op = 1
-			v.Inserted += len([]rune(d.Text))
 		case diffmatchpatch.DiffDelete:
 			op = -1
-			v.Deleted += len([]rune(d.Text))
 		}
-		v.Parts[i] = views.DiffPart{Op: op, Text: d.Text}
+		parts[i] = views.DiffPart{Op: op, Text: d.Text}
 	}
-	return v
-}
-
-// reanchorReview lists the claims a person must look at after a revision.
-func (h *handler) reanchorReview(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	ctx := c.Request().Context()
-	a, err := h.store.Article(ctx, id)
-	if err != nil {
-		return err
-	}
-	claims, err := h.store.ArticleClaims(ctx, id)
-	if err != nil {
-		return err
-	}
-	v := views.ReanchorReviewView{Article: a}
-	for _, cl := range claims {
-		switch cl.AnchorState {
-		case models.AnchorChanged:
-			v.Changed = append(v.Changed, cl)
-		case models.AnchorOrphaned:
-			v.Orphaned = append(v.Orphaned, cl)
-		default:
-			v.Anchored++
-		}
-	}
-	return render(c, http.StatusOK, views.ReanchorReviewPage(v))
+	return parts
 }
 
 // reattach anchors a claim to a span a person chose: by the script's UTF-16
@@ -387,7 +369,7 @@ func (h *handler) reattach(c echo.Context) error {
 	if wantsJSON(c) {
 		return c.JSON(http.StatusOK, toClaimJSON(d))
 	}
-	return c.Redirect(http.StatusSeeOther, "/articles/"+itoa(a.ID)+"/reanchor#claim-"+itoa(id))
+	return c.Redirect(http.StatusSeeOther, "/articles/"+itoa(a.ID)+"/reanchor?done="+itoa(id))
 }
 
 // wordTokens splits s into words, runs of spaces and single other characters.

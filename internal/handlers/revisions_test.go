@@ -196,7 +196,7 @@ func TestRevisionPagesEditReviewAndDiff(t *testing.T) {
 		t.Fatalf("save revision: %d %s", res.StatusCode, res.Header.Get("Location"))
 	}
 	review := b.get(res.Header.Get("Location"))
-	if !strings.Contains(review.Body, "<del>a grand jury indicted 12 Russian intelligence officers</del>") || !strings.Contains(review.Body, "Confirm the new text") {
+	if !strings.Contains(review.Body, "a grand jury indicted <del>12</del><ins>13</ins> Russian intelligence officers") || !strings.Contains(review.Body, "Confirm the new text") {
 		t.Fatalf("review page lacks the changed claim:\n%s", between(review.Body, "<main", "</main>"))
 	}
 	// Saving again from the stale form is a conflict that keeps the typed text.

@@ -217,15 +217,18 @@ type queryTerm struct {
 const unknownTerm = math.MaxUint32
 
 // lookup maps query terms to the index's term ids, merging repeats, and
-// returns the query's term ids in order (unknownTerm where unknown).
-func (ix *Index) lookup(terms []string) ([]queryTerm, []uint32) {
+// returns the query's term ids in order (unknownTerm where unknown) and the
+// number of distinct terms the index does not know.
+func (ix *Index) lookup(terms []string) ([]queryTerm, []uint32, int) {
 	var out []queryTerm
 	seq := make([]uint32, len(terms))
 	pos := map[uint32]int{}
+	unknown := map[string]bool{}
 	for i, t := range terms {
 		id, ok := ix.vocab[t]
-		if !ok {
+		if !ok || ix.dfAny[id] == 0 {
 			seq[i] = unknownTerm
+			unknown[t] = true
 			continue
 		}
 		seq[i] = id
@@ -236,7 +239,7 @@ func (ix *Index) lookup(terms []string) ([]queryTerm, []uint32) {
 		pos[id] = len(out)
 		out = append(out, queryTerm{id: id, qtf: 1})
 	}
-	return out, seq
+	return out, seq, len(unknown)
 }
 
 // accumulators are retrieve's per-document scratch space, reused between

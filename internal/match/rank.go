@@ -69,12 +69,12 @@ type ranked struct {
 // rerank retrieves candidates for the query terms and orders them by the
 // logistic model's probability.
 func (ix *Index) rerank(text string, date int32) []ranked {
-	qts, seq := ix.lookup(Terms(text))
+	qts, seq, unknown := ix.lookup(Terms(text))
 	cands := ix.retrieve(qts, depth)
 	if len(cands) == 0 {
 		return nil
 	}
-	fs := ix.features(qts, seq, grams(text), date, cands)
+	fs := ix.features(qts, seq, unknown, grams(text), date, cands)
 	out := make([]ranked, len(cands))
 	for i, c := range cands {
 		out[i] = ranked{doc: c.doc, x: fs[i], prob: sigmoid(dot(weights, fs[i]))}
@@ -101,8 +101,6 @@ const (
 	featClaimCover  // share of the claim's idf mass found in the query
 	featTitleCover  // share of the title's idf mass found in the query
 	featBigrams     // share of the claim's and title's term bigrams found in the query
-	featRelative    // combined score / best candidate's
-	featRank        // 1/(1+rank) in the BM25 list
 	featQueryLength // log of distinct query terms
 	featDateKnown   // both the query's and the document's dates are known
 	featDateNear    // the document is dated from a day before to a week after the query
@@ -111,14 +109,15 @@ const (
 	featDateLater   // … log of the days after, when more than two months
 	featGramsDoc    // share of the claim's and title's character 4-grams found in the query
 	featGramsQuery  // share of the query's character 4-grams found in the claim and title
+	featBothCover   // the lesser of the query's cover and the claim's (or title's): both say the same
 	nFeatures
 )
 
 // weights of the logistic re-ranker, fitted on train (see fit_test.go and
 // docs/matching.md). Order as the feat constants.
-var weights = features{-7.1495, -1.1968, -1.1320, -0.3409, 1.5877, 0.2912, 2.2893, -0.1683, 6.2879, 2.7388, -1.1021, -0.4307, 3.0142, 0.8455, -3.4296, -0.9714, 1.5734, 2.3955}
+var weights = features{-8.8588, 1.1953, -0.1864, 2.1294, 3.6659, 4.4265, 4.9731, -2.7469, 0.0241, -0.5751, 3.4147, 1.0965, -3.3304, -0.9623, 1.2001, 3.0376, 4.3186}
 
-func (ix *Index) features(qts []queryTerm, seq []uint32, qgrams []uint32, date int32, cands []candidate) []features {
+func (ix *Index) features(qts []queryTerm, seq []uint32, unknown int, qgrams []uint32, date int32, cands []candidate) []features {
 	N := ix.live
 	qidf := map[uint32]float64{}
 	var qmass float64
@@ -127,6 +126,9 @@ func (ix *Index) features(qts []queryTerm, seq []uint32, qgrams []uint32, date i
 		qidf[q.id] = w
 		qmass += w
 	}
+	// Words the index has never seen are in no document: they count fully
+	// against every candidate.
+	qmass += float64(unknown) * idf(N, 0)
 	ideal := qmass * (k1 + 1) / (1 + k1)
 	if ideal == 0 {
 		ideal = 1
@@ -150,7 +152,6 @@ func (ix *Index) features(qts []queryTerm, seq []uint32, qgrams []uint32, date i
 		return w
 	}
 	out := make([]features, len(cands))
-	top := cands[0].score
 	for i, c := range cands {
 		d := &ix.docs[c.doc]
 		var x features
@@ -173,11 +174,8 @@ func (ix *Index) features(qts []queryTerm, seq []uint32, qgrams []uint32, date i
 		x[featClaimCover] = cover(d.terms[fieldClaim], qidf, termIDF)
 		x[featTitleCover] = cover(d.terms[fieldTitle], qidf, termIDF)
 		x[featBigrams] = bigramShare(d, qbigrams)
-		if top > 0 {
-			x[featRelative] = c.score / top
-		}
-		x[featRank] = 1 / float64(1+i)
-		x[featQueryLength] = math.Log(1 + float64(len(qts)))
+		x[featBothCover] = math.Min(x[featQueryCover], math.Max(x[featClaimCover], x[featTitleCover]))
+		x[featQueryLength] = math.Log(1 + float64(len(qts)+unknown))
 		if n := overlap(qgrams, d.grams); n > 0 {
 			x[featGramsDoc] = float64(n) / float64(len(d.grams))
 			x[featGramsQuery] = float64(n) / float64(len(qgrams))

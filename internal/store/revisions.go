@@ -272,9 +272,9 @@ func (s *Store) ReattachClaim(ctx context.Context, actor Actor, id int64, versio
 		if res.RowsAffected == 0 {
 			return s.staleClaim(ctx, tx, c)
 		}
-		action := "re-attached"
+		action := ActionReattached
 		if old.Start == c.Start && old.End == c.End && old.AnchorState == models.AnchorChanged {
-			action = "confirmed changed text"
+			action = ActionConfirmed
 		}
 		ch := claimChanges(old, c)
 		ch["previous_quote"] = Change{nil, old.PreviousQuote}

@@ -138,6 +138,7 @@
   // claim instead of marking a new one.
   var reattach = $("#reattach");
   if (reattach && $("#mark-button")) { $("#mark-button").textContent = "Attach here"; }
+  var articleID = body.getAttribute("data-article");
   function attachHere() {
     var span = selectionSpan() || pending;
     if (!span) { return false; }
@@ -153,7 +154,8 @@
     }).then(function (r) {
       return r.json().then(function (j) { return { ok: r.ok, body: j }; });
     }).then(function (res) {
-      if (res.ok) { location.replace(location.pathname + "?marked=" + id + "#claim-" + id); return; }
+      // Back to the review screen, which says what was done.
+      if (res.ok) { location.replace("/articles/" + articleID + "/reanchor?done=" + id); return; }
       var msgs = [res.body.error];
       if (res.body.fields) { Object.keys(res.body.fields).forEach(function (k) { msgs.push(res.body.fields[k]); }); }
       reattach.querySelector("p.small").textContent = msgs.join(" ");
@@ -275,6 +277,159 @@
     d.showModal();
   }
 
+  // ---- Selecting text by keyboard ----
+  // Tab reaches the article text. There → and ← select the next or the
+  // previous word, ↓ and ↑ the next or the previous sentence; with Shift
+  // they extend (or, from the right, shrink) the selection by a word or a
+  // sentence, so it grows from where it started. m then marks it. Positions
+  // are UTF-16 offsets within a paragraph's textContent, the same units
+  // offset16 reads back: nothing here counts code points.
+  var paras = $all(":scope > p", body);
+  var status = document.createElement("p");
+  status.className = "kbd-status small";
+  status.id = "kbd-status";
+  status.setAttribute("role", "status");
+  body.insertAdjacentElement("beforebegin", status);
+  var howTo = "Select the words of a claim by dragging over them; by keyboard, Tab into the article, " +
+    "press → to select a word and Shift+→ to add the next, ↓ for a whole sentence, then m.";
+  function say(msg, brief) {
+    status.textContent = msg;
+    clearTimeout(say.t);
+    if (brief) { say.t = setTimeout(function () { status.textContent = ""; }, 9000); }
+  }
+  body.tabIndex = 0;
+  body.setAttribute("aria-describedby", "kbd-status");
+  var touch = window.matchMedia && window.matchMedia("(hover: none) and (pointer: coarse)").matches;
+  body.addEventListener("focus", function () {
+    if (!touch && !selectionSpan()) { say("Article text: → and ← select words, ↓ and ↑ sentences, Shift extends, m marks the selection."); }
+  });
+  body.addEventListener("blur", function () { say(""); });
+
+  var wordRe = /\S+/g, leadRe = /^[“"‘'(\[«]+/, trailRe = /[.,;:!?”"’')\]»]+$/;
+  function words(t) {
+    var out = [], m;
+    wordRe.lastIndex = 0;
+    while ((m = wordRe.exec(t)) !== null) {
+      var s = m.index, e = s + m[0].length, w = m[0];
+      var lead = (w.match(leadRe) || [""])[0].length, trail = (w.match(trailRe) || [""])[0].length;
+      if (lead + trail < w.length) { s += lead; e -= trail; }
+      out.push([s, e]);
+    }
+    return out;
+  }
+  function sentences(t) {
+    var out = [];
+    if (window.Intl && Intl.Segmenter) {
+      Array.from(new Intl.Segmenter(body.lang || undefined, { granularity: "sentence" }).segment(t)).forEach(function (x) {
+        var s = x.index, e = s + x.segment.length;
+        while (e > s && /\s/.test(t.charAt(e - 1))) { e--; }
+        while (s < e && /\s/.test(t.charAt(s))) { s++; }
+        if (e > s) { out.push([s, e]); }
+      });
+      return out;
+    }
+    var re = /[^.!?]+(?:[.!?]+["”’)]*|$)/g, m;
+    while ((m = re.exec(t)) !== null && m[0] !== "") {
+      var a = m.index, b = a + m[0].length;
+      while (b > a && /\s/.test(t.charAt(b - 1))) { b--; }
+      while (a < b && /\s/.test(t.charAt(a))) { a++; }
+      if (b > a) { out.push([a, b]); }
+    }
+    return out;
+  }
+  // Units of the whole article, in reading order: [paragraph, start, end].
+  var unitCache = {};
+  function units(kind) {
+    if (!unitCache[kind]) {
+      unitCache[kind] = [];
+      paras.forEach(function (p, i) {
+        (kind === "word" ? words : sentences)(p.textContent).forEach(function (u) { unitCache[kind].push([i, u[0], u[1]]); });
+      });
+    }
+    return unitCache[kind];
+  }
+  function cmp(p1, o1, p2, o2) { return p1 !== p2 ? p1 - p2 : o1 - o2; }
+  function pointOf(node, offset) { // a DOM point as [paragraph, offset]
+    var p = paragraphOf(node);
+    if (!p) { return null; }
+    var r = document.createRange();
+    r.setStart(p, 0);
+    r.setEnd(node, offset);
+    return [paras.indexOf(p), r.toString().length];
+  }
+  function domPoint(pi, off) { // [paragraph, offset] as a DOM point
+    var walk = document.createTreeWalker(paras[pi], NodeFilter.SHOW_TEXT), n, left = off;
+    while ((n = walk.nextNode())) {
+      if (left <= n.data.length) { return [n, left]; }
+      left -= n.data.length;
+    }
+    return [paras[pi], paras[pi].childNodes.length];
+  }
+  var kbdSel = null; // {a: [p, o], b: [p, o]}: where the keyboard selection started and where it ends
+  function currentSel() {
+    var sel = window.getSelection();
+    if (!sel || sel.rangeCount === 0 || sel.isCollapsed) { return null; }
+    var r = sel.getRangeAt(0), a = pointOf(r.startContainer, r.startOffset), b = pointOf(r.endContainer, r.endOffset);
+    if (!a || !b) { return null; }
+    if (kbdSel && cmp(kbdSel.a[0], kbdSel.a[1], a[0], a[1]) === 0 && cmp(kbdSel.b[0], kbdSel.b[1], b[0], b[1]) === 0) { return kbdSel; }
+    return { a: a, b: b };
+  }
+  function selectUnits(a, b) {
+    kbdSel = { a: a, b: b };
+    var r = document.createRange(), s = domPoint(a[0], a[1]), e = domPoint(b[0], b[1]);
+    r.setStart(s[0], s[1]);
+    r.setEnd(e[0], e[1]);
+    var sel = window.getSelection();
+    sel.removeAllRanges();
+    sel.addRange(r);
+    var el = e[0].nodeType === 1 ? e[0] : e[0].parentElement;
+    if (el) { el.scrollIntoView({ block: "nearest" }); }
+    say("Selected: " + r.toString() + (canMark ? " (m marks it)" : ""));
+  }
+  function step(kind, forward, extend) {
+    var list = units(kind);
+    if (!list.length) { return; }
+    var cur = currentSel(), u, i;
+    if (!cur) {
+      u = forward ? list[0] : list[list.length - 1];
+      selectUnits([u[0], u[1]], [u[0], u[2]]);
+      return;
+    }
+    if (!extend) { // the next or previous unit on its own
+      for (i = 0; i < list.length && forward; i++) {
+        if (cmp(list[i][0], list[i][1], cur.b[0], cur.b[1]) >= 0) { u = list[i]; break; }
+      }
+      for (i = list.length - 1; i >= 0 && !forward; i--) {
+        if (cmp(list[i][0], list[i][2], cur.a[0], cur.a[1]) <= 0) { u = list[i]; break; }
+      }
+      if (u) { selectUnits([u[0], u[1]], [u[0], u[2]]); }
+      return;
+    }
+    if (forward) { // the end moves to the end of the next unit
+      for (i = 0; i < list.length; i++) {
+        if (cmp(list[i][0], list[i][2], cur.b[0], cur.b[1]) > 0) { selectUnits(cur.a, [list[i][0], list[i][2]]); return; }
+      }
+      return;
+    }
+    for (i = list.length - 1; i >= 0; i--) { // the end moves back a unit while something stays selected
+      if (cmp(list[i][0], list[i][2], cur.b[0], cur.b[1]) < 0 && cmp(list[i][0], list[i][2], cur.a[0], cur.a[1]) > 0) {
+        selectUnits(cur.a, [list[i][0], list[i][2]]);
+        return;
+      }
+    }
+    for (i = list.length - 1; i >= 0; i--) { // otherwise the start moves back a unit
+      if (cmp(list[i][0], list[i][1], cur.a[0], cur.a[1]) < 0) { selectUnits([list[i][0], list[i][1]], cur.b); return; }
+    }
+  }
+  body.addEventListener("keydown", function (e) {
+    if (e.target !== body || e.ctrlKey || e.metaKey || e.altKey) { return; }
+    var keys = { ArrowRight: ["word", true], ArrowLeft: ["word", false], ArrowDown: ["sentence", true], ArrowUp: ["sentence", false] };
+    var k = keys[e.key];
+    if (!k) { return; }
+    e.preventDefault();
+    step(k[0], k[1], e.shiftKey);
+  });
+
   // ---- Keyboard ----
   var current = -1;
   document.addEventListener("keydown", function (e) {
@@ -286,7 +441,8 @@
     if (idx >= 0) { current = idx; }
     switch (e.key) {
       case "m":
-        if (openMark()) { e.preventDefault(); }
+        if (openMark()) { e.preventDefault(); break; }
+        if (canMark || reattach) { say("Nothing is selected. " + howTo, true); e.preventDefault(); }
         break;
       case "j":
         if (items.length) { current = Math.min(items.length - 1, current + 1); focusClaim(items[current].getAttribute("data-claim")); e.preventDefault(); }
