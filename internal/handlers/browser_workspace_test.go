@@ -127,3 +127,62 @@ func TestBrowserSendForSignOffKeepsWhatWasTyped(t *testing.T) {
 	browsertest.Screenshot(ctx, t, "workspace-390")
 	browsertest.Do(ctx, t, chromedp.EmulateViewport(1440, 1000))
 }
+
+// At 390 px: tapping a highlight opens its claim as a bottom sheet, the
+// evidence table is cards, and the mark dialog opens at its top with Close
+// in view.
+func TestBrowserPhoneSheetCardsAndDialogs(t *testing.T) {
+	ctx := browsertest.Chromium(t)
+	a := newApp(t)
+	ed := storetest.User(t, a.store, models.RoleEditor)
+	cl := helsinkiClaim(t, a, ed, "Putin also said Russia had never interfered in American affairs.")
+	base := a.srv.URL
+	browserSignIn(ctx, t, base, ed.Email)
+	browsertest.Do(ctx, t, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch))
+	defer browsertest.Do(ctx, t, chromedp.EmulateViewport(browsertest.WindowWidth, browsertest.WindowHeight))
+	browsertest.Navigate(ctx, t, base+"/articles/"+itoa(cl.ArticleID))
+	if browsertest.Eval[bool](ctx, t, `document.querySelector('[data-testid="kbd-hint"]').checkVisibility()`) {
+		t.Fatal("keyboard hints are shown on a touch screen")
+	}
+	browsertest.Do(ctx, t, chromedp.Click(`mark.claim`))
+	waitFor(ctx, t, `document.querySelector("#claim-sheet") && document.querySelector("#claim-sheet").open`)
+	sheet := browsertest.Text(ctx, t, "#claim-sheet")
+	if !strings.Contains(sheet, "Claim 1") || !strings.Contains(sheet, "never interfered") || !strings.Contains(sheet, "Open") {
+		t.Fatalf("bottom sheet = %q", sheet)
+	}
+	if !browsertest.Eval[bool](ctx, t, `(() => { const r = document.querySelector("#claim-sheet").getBoundingClientRect(); return r.bottom >= innerHeight - 2 && r.top > innerHeight / 4; })()`) {
+		t.Fatal("the claim sheet is not at the bottom of the screen")
+	}
+	browsertest.Screenshot(ctx, t, "phone-sheet")
+	browsertest.Do(ctx, t, chromedp.Click(`#claim-sheet [data-close]`))
+	waitFor(ctx, t, `!document.querySelector("#claim-sheet").open`)
+
+	// The mark dialog opens at its top: title and Close in view.
+	selectIn(ctx, t, 1, strings.Split(rvHelsinki, "\n\n")[0], "siding with Vladimir Putin")
+	waitFor(ctx, t, `!document.querySelector("#sel-toolbar").hidden`)
+	browsertest.Do(ctx, t, chromedp.Click("#mark-button"))
+	waitFor(ctx, t, `document.querySelector("#mark-dialog").open`)
+	if !browsertest.Eval[bool](ctx, t, `(() => { const r = document.querySelector("#mark-dialog [data-close]").getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; })()`) {
+		t.Fatal("the mark dialog's Close is not in view when it opens")
+	}
+	browsertest.Screenshot(ctx, t, "phone-mark-dialog")
+	browsertest.Do(ctx, t, chromedp.Click(`#mark-dialog .dialog-head [data-close]`))
+
+	// The evidence table is cards.
+	url, title := "https://www.justice.gov/file/1080281/download", "Indictment of twelve GRU officers"
+	if _, err := a.store.AddEvidence(context.Background(), store.ActorOf(ed), cl.ID, store.EvidenceInput{
+		Source: &store.SourceInput{URL: &url, Title: &title}, Stance: "refutes", Passage: "conspired to interfere"}); err != nil {
+		t.Fatal(err)
+	}
+	browsertest.Navigate(ctx, t, base+"/claims/"+itoa(cl.ID))
+	if got := browsertest.Eval[string](ctx, t, `getComputedStyle(document.querySelector('[data-testid="evidence-table"] tr')).display`); got != "block" {
+		t.Fatalf("evidence rows at 390 px display as %q; want cards (block)", got)
+	}
+	if !strings.Contains(browsertest.Eval[string](ctx, t, `getComputedStyle(document.querySelector('[data-testid="evidence-table"] td[data-label]'), "::before").content`), "Source") {
+		t.Fatal("evidence cards do not label their parts")
+	}
+	if w := browsertest.Eval[int](ctx, t, `document.documentElement.scrollWidth`); w > 390 {
+		t.Fatalf("the claim page at 390 px is %d px wide", w)
+	}
+	browsertest.Screenshot(ctx, t, "phone-evidence-cards")
+}

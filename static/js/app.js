@@ -180,6 +180,7 @@
     // the claim in two keystrokes, and the shortcut's character can never
     // land in a field. Shift+Tab reaches the fields.
     dialog.showModal();
+    dialog.scrollTop = 0; // open at the top, with Close in view, even on a phone
     return true;
   }
   if (toolbar) {
@@ -245,7 +246,7 @@
     m.addEventListener("click", function () {
       var sel = window.getSelection();
       if (sel && !sel.isCollapsed) { return; } // selecting, not choosing
-      if (ids.length === 1) { focusClaim(ids[0]); return; }
+      if (ids.length === 1) { showClaim(ids[0]); return; }
       chooseClaim(ids);
     });
   });
@@ -269,12 +270,58 @@
       var num = li ? li.querySelector(".num").textContent : "";
       var q = li ? li.querySelector(".quote").textContent : id;
       b.textContent = num + " " + (q.length > 90 ? q.slice(0, 90) + "…" : q);
-      b.addEventListener("click", function () { d.close(); focusClaim(id); });
+      b.addEventListener("click", function () { d.close(); showClaim(id); });
       var wrap = document.createElement("li");
       wrap.appendChild(b);
       list.appendChild(wrap);
     });
     d.showModal();
+    d.scrollTop = 0;
+  }
+
+  // On a phone the claim list sits below the article: tapping a highlight
+  // opens the claim's card as a bottom sheet instead of scrolling away.
+  var narrow = window.matchMedia ? window.matchMedia("(max-width: 1023px)") : { matches: false };
+  var sheet = null;
+  function showClaim(id) {
+    var li = document.getElementById("claim-" + id);
+    if (!narrow.matches || !li) { focusClaim(id); return; }
+    if (!sheet) {
+      sheet = document.createElement("dialog");
+      sheet.className = "sheet";
+      sheet.id = "claim-sheet";
+      sheet.setAttribute("aria-labelledby", "claim-sheet-title");
+      var head = document.createElement("div");
+      head.className = "dialog-head";
+      var h = document.createElement("h2");
+      h.id = "claim-sheet-title";
+      var close = document.createElement("button");
+      close.type = "button";
+      close.className = "secondary";
+      close.setAttribute("data-close", "");
+      close.textContent = "Close";
+      head.appendChild(h);
+      head.appendChild(close);
+      sheet.appendChild(head);
+      sheet.appendChild(document.createElement("div"));
+      sheet.addEventListener("click", function (e) { if (e.target === sheet) { sheet.close(); } }); // a tap on the backdrop
+      document.body.appendChild(sheet);
+    }
+    var num = li.querySelector(".num");
+    sheet.querySelector("h2").textContent = "Claim " + (num ? num.textContent.replace(".", "") : "");
+    var card = li.cloneNode(true);
+    card.removeAttribute("id");
+    card.removeAttribute("tabindex");
+    card.classList.remove("active");
+    $all("[id]", card).forEach(function (el) { el.removeAttribute("id"); });
+    $all("[data-open-evidence]", card).forEach(function (el) { el.remove(); }); // their handlers are not cloned; Open leads to the evidence
+    var host = sheet.lastChild;
+    host.textContent = "";
+    host.appendChild(card);
+    sheet.showModal();
+    sheet.scrollTop = 0;
+    setActive(id, true);
+    sheet.addEventListener("close", function () { setActive(id, false); }, { once: true });
   }
 
   // ---- Selecting text by keyboard ----

@@ -310,8 +310,7 @@
     dialog.setAttribute("aria-labelledby", "evidence-dialog-title");
     dialog.style.maxWidth = "min(62rem, 96vw)";
     var head = document.createElement("div");
-    head.className = "row";
-    head.style.justifyContent = "space-between";
+    head.className = "dialog-head";
     var h = document.createElement("h2");
     h.id = "evidence-dialog-title";
     h.style.margin = "0";
@@ -324,7 +323,10 @@
     head.appendChild(close);
     var host = document.createElement("div");
     host.setAttribute("data-evidence-host", "");
+    var quote = document.createElement("blockquote");
+    quote.id = "evidence-dialog-quote";
     dialog.appendChild(head);
+    dialog.appendChild(quote);
     dialog.appendChild(host);
     dialog.addEventListener("close", function () { if (opener) { opener.focus(); } });
     document.body.appendChild(dialog);
@@ -337,9 +339,12 @@
     var item = document.getElementById("claim-" + id);
     var num = item && $(".num", item) ? $(".num", item).textContent.replace(".", "") : id;
     $("#evidence-dialog-title", d).textContent = "Evidence for claim " + num;
+    // Name the claim the evidence is for: its words, as in the list.
+    var q = item ? $(".quote", item) : null;
+    $("#evidence-dialog-quote", d).textContent = q ? "“" + q.textContent + "”" : "";
     var host = $("[data-evidence-host]", d);
     host.textContent = "Loading…";
-    if (!d.open) { d.showModal(); }
+    if (!d.open) { d.showModal(); d.scrollTop = 0; }
     fragment("/claims/" + id + "/evidence").then(function (res) {
       var section = res.doc.querySelector("[data-evidence]");
       host.textContent = "";
