@@ -2,8 +2,9 @@ package views
 
 import (
 	"strings"
-	"unicode"
 	"unicode/utf8"
+
+	"github.com/claimdesk/claimdesk/internal/models"
 )
 
 // Piece is a run of text, marked when it is a word the search matched.
@@ -13,10 +14,9 @@ type Piece struct {
 }
 
 // Highlight splits text into pieces, marking the words that a search for
-// q matched: words starting with a query word (as the databases match
-// prefixes), or sharing its stem (a light English suffix stripping that
-// stands in for the databases' stemmers; the marks are a reading aid, the
-// databases decide what matches). With no query word it is one piece.
+// q matched: words starting with a query word or one of its forms
+// (models.SearchForms), as the databases match. Accents count here, as on
+// PostgreSQL (SQLite also folds them). With no query word it is one piece.
 func Highlight(text, q string) []Piece {
 	words := queryWords(q)
 	if len(words) == 0 || text == "" {
@@ -53,40 +53,69 @@ func Highlight(text, q string) []Piece {
 	return out
 }
 
-func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+func isWordRune(r rune) bool { return models.IsWordRune(r) }
 
 // queryWords are the lower-case words of a query, as the store takes them.
-func queryWords(q string) []string {
-	w := strings.FieldsFunc(strings.ToLower(q), func(r rune) bool { return !isWordRune(r) })
-	if len(w) > 8 {
-		w = w[:8]
-	}
-	return w
-}
+func queryWords(q string) []string { return models.SearchWords(q) }
 
+// matchesAny reports whether a word of the text starts with a form of a
+// query word, as the databases match.
 func matchesAny(token string, words []string) bool {
 	for _, w := range words {
-		if strings.HasPrefix(token, w) {
-			return true
+		for _, f := range models.SearchForms(w) {
+			if strings.HasPrefix(token, f) {
+				return true
+			}
 		}
-		if s := lightStem(w); utf8.RuneCountInString(s) >= 3 && strings.HasPrefix(lightStem(token), s) {
+	}
+	return false
+}
+
+// MatchSnippet is where a claim matched a search when its quote shows no
+// match: the first of summary, explanation, rationale and notes holding a
+// matched word, around that word (label "" when none does, or q is empty).
+func MatchSnippet(d models.ClaimDetail, q string) (label, text string) {
+	if q == "" || hasMatch(Highlight(short(d.Quote, 120), q)) {
+		return "", ""
+	}
+	for _, f := range []struct{ label, text string }{{"Summary", d.Summary}, {"Explanation", d.Explanation}, {"Rationale", d.Rationale}, {"Notes", d.Notes}} {
+		pieces := Highlight(f.text, q)
+		if !hasMatch(pieces) {
+			continue
+		}
+		return f.label, around(pieces, 140)
+	}
+	return "", ""
+}
+
+func hasMatch(ps []Piece) bool {
+	for _, p := range ps {
+		if p.Match {
 			return true
 		}
 	}
 	return false
 }
 
-// lightStem strips one common English inflection.
-func lightStem(w string) string {
-	for _, suf := range []string{"ations", "ation", "ings", "ing", "ies", "ied", "es", "ed", "ly", "s"} {
-		if strings.HasSuffix(w, suf) && len(w)-len(suf) >= 3 {
-			w = w[:len(w)-len(suf)]
-			// running → runn → run
-			if n := len(w); n >= 2 && w[n-1] == w[n-2] && !strings.ContainsRune("aeiouls", rune(w[n-1])) {
-				w = w[:n-1]
-			}
-			return w
+// around is the text of pieces, about n characters around the first match.
+func around(ps []Piece, n int) string {
+	var b strings.Builder
+	at := -1
+	for _, p := range ps {
+		if p.Match && at < 0 {
+			at = utf8.RuneCountInString(b.String())
 		}
+		b.WriteString(p.Text)
 	}
-	return w
+	r := []rune(strings.Join(strings.Fields(b.String()), " "))
+	start := max(0, at-n/3)
+	end := min(len(r), start+n)
+	out := string(r[start:end])
+	if start > 0 {
+		out = "…" + out
+	}
+	if end < len(r) {
+		out += "…"
+	}
+	return out
 }

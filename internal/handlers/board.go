@@ -39,7 +39,7 @@ func optionalID(c echo.Context, name string) (int64, error) {
 func boardFilter(c echo.Context) (store.BoardFilter, views.BoardFilterForm, error) {
 	form := views.BoardFilterForm{State: strings.TrimSpace(c.QueryParam("state")), Verdict: strings.TrimSpace(c.QueryParam("verdict")),
 		Assignee: strings.TrimSpace(c.QueryParam("assignee")), MarkedBy: strings.TrimSpace(c.QueryParam("marked_by")), Claimant: strings.TrimSpace(c.QueryParam("claimant")),
-		Article: strings.TrimSpace(c.QueryParam("article"))}
+		Article: strings.TrimSpace(c.QueryParam("article")), Q: strings.TrimSpace(c.QueryParam("q"))}
 	bad := map[string]string{}
 	flag := func(name string) bool {
 		switch strings.ToLower(c.QueryParam(name)) {
@@ -64,7 +64,7 @@ func boardFilter(c echo.Context) (store.BoardFilter, views.BoardFilterForm, erro
 		return store.BoardFilter{}, form, &badRequest{msg: "Bad query parameter.", fields: bad}
 	}
 	return store.BoardFilter{State: form.State, Verdict: form.Verdict, Assignee: form.Assignee, MarkedBy: form.MarkedBy, Claimant: form.Claimant, Article: form.Article,
-		Overdue: form.Overdue, NoEvidence: form.NoEvidence, Me: user(c).ID, Page: page, PerPage: per}, form, nil
+		Overdue: form.Overdue, NoEvidence: form.NoEvidence, Q: form.Q, Me: user(c).ID, Page: page, PerPage: per}, form, nil
 }
 
 func (h *handler) board(c echo.Context) error {

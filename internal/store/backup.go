@@ -66,14 +66,15 @@ var seedTables = map[string]bool{"settings": true, "verdicts": true, "mail_curso
 
 // derivedTable reports whether a table is rebuilt rather than backed up:
 // the migration log (the target has its own), the claim tallies, the page
-// change log and SQLite's full-text indexes with their shadow tables (all
-// filled by triggers as claims, articles and fact-checks are inserted), and
+// change log and the full-text indexes (SQLite's with their shadow tables,
+// PostgreSQL's claims_fts: all filled by triggers as claims, articles and
+// fact-checks are inserted), and
 // the uploads held for a failed form, which live 30 minutes.
 func derivedTable(name string) bool {
 	if name == "upload_holds" { // files kept for 30 minutes for a failed form
 		return true
 	}
-	return name == "schema_migrations" || name == "claim_tallies" || name == "page_changes" || name == "match_changes" || strings.HasPrefix(name, "articles_fts") || strings.HasPrefix(name, "factchecks_fts") || strings.HasPrefix(name, "sqlite_")
+	return name == "schema_migrations" || name == "claim_tallies" || name == "page_changes" || name == "match_changes" || strings.HasPrefix(name, "articles_fts") || strings.HasPrefix(name, "factchecks_fts") || strings.HasPrefix(name, "claims_fts") || strings.HasPrefix(name, "sqlite_")
 }
 
 type backupHeader struct {

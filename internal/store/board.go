@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"gorm.io/gorm"
 
@@ -26,6 +27,7 @@ type BoardFilter struct {
 	Article    string // an article id
 	Overdue    bool   // due before today and still open
 	NoEvidence bool   // no evidence linked
+	Q          string // words searched in quote, summary, explanation, rationale, notes and claimant (at most 200 characters)
 	Me         int64  // the user "me" means
 	Page       int    // from 1
 	PerPage    int    // 50 when 0, at most 200
@@ -40,6 +42,7 @@ type boardWhere struct {
 	noVerdict, unassigned bool
 	overdue, noEvidence   bool
 	today                 string // YYYY-MM-DD
+	q                     string // a search with at least one word
 }
 
 // BoardPage is one page of the board, with counts by state for the filters
@@ -74,6 +77,9 @@ func (s *Store) Board(ctx context.Context, f BoardFilter) (BoardPage, error) {
 		p.PerPage = 50
 	}
 	p.PerPage = min(p.PerPage, 200)
+	if w.q != "" {
+		return s.searchBoard(ctx, w, p)
+	}
 	var cs []models.Claim
 	q := s.dialect.readClaimsBy(boardQuery(s.conn(ctx), w, true), w.pageIndex())
 	if err := q.Order(boardOrder(w)).Offset((p.Page - 1) * p.PerPage).Limit(p.PerPage + 1).Find(&cs).Error; err != nil {
@@ -202,6 +208,11 @@ func (s *Store) resolveBoard(ctx context.Context, f BoardFilter) (boardWhere, er
 			}
 			w.articleID = &n
 		}
+	}
+	if q := strings.TrimSpace(f.Q); utf8.RuneCountInString(q) > MaxSearchRunes {
+		v.Add("q", "Keep the search under 200 characters.")
+	} else if len(searchWords(q)) > 0 {
+		w.q = q
 	}
 	if f.Page > MaxBoardPage {
 		v.Add("page", fmt.Sprintf("Pages go up to %d: narrow the filters to see older claims.", MaxBoardPage))

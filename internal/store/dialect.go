@@ -2,10 +2,11 @@ package store
 
 import (
 	"strings"
-	"unicode"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
+
+	"github.com/claimdesk/claimdesk/internal/models"
 )
 
 // dialect is the one seam where SQLite and PostgreSQL differ. Everything
@@ -60,15 +61,7 @@ func (d dialect) articleSearch(db *gorm.DB, q string) *gorm.DB {
 
 // searchWords splits a query into lower-case words of letters and digits,
 // so no query syntax of either database can be injected.
-func searchWords(q string) []string {
-	fields := strings.FieldsFunc(strings.ToLower(q), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
-	})
-	if len(fields) > 8 {
-		fields = fields[:8]
-	}
-	return fields
-}
+func searchWords(q string) []string { return models.SearchWords(q) }
 
 // likePattern escapes a user string for a portable LIKE … ESCAPE '\' match.
 func likePattern(s string) string {
@@ -196,41 +189,97 @@ func (d dialect) forUpdate() string {
 
 // textSearch narrows q, a query on table (factchecks or claims), to the
 // rows whose full-text index matches every word of text, each as a word
-// prefix and, for English, by its stem; with ranked, it orders them by
-// relevance, best first. It returns q unchanged and false when text has no
-// words. SQLite joins the table's FTS5 index (table_fts, Porter stemming
-// over unicode61, ranked by bm25 with the weights its migration sets);
-// PostgreSQL matches the stored vector table.search, which holds each
-// word as written ('simple') and its English stem ('english'), ranked by
-// ts_rank_cd. Rankings differ in detail between the two; the rows found
-// are the same.
+// prefix in any of its forms (models.SearchForms: the word, and its stem
+// for common English endings); with ranked, it orders them by relevance,
+// best first. It returns q unchanged and false when text has no words.
+// SQLite joins the table's FTS5 index (table_fts, unicode61 words with
+// diacritics folded, ranked by bm25 with the weights its migration sets);
+// PostgreSQL matches the stored vector table.search ('simple' words),
+// ranked by ts_rank_cd. Rankings differ in detail between the two; the
+// rows found are the same (but for accents, which only SQLite folds).
 func (d dialect) textSearch(q *gorm.DB, table, text string, ranked bool) (*gorm.DB, bool) {
 	words := searchWords(text)
 	if len(words) == 0 {
 		return q, false
 	}
 	if d == dialectPostgres {
-		parts := make([]string, len(words))
-		args := make([]any, 0, 2*len(words))
-		for i, w := range words {
-			parts[i] = "(to_tsquery('simple', ?) || to_tsquery('english', ?))"
-			args = append(args, w+":*", w+":*")
-		}
-		tsq := "(" + strings.Join(parts, " && ") + ")"
+		tsq, args := pgQuery(words)
 		q = q.Where(table+".search @@ "+tsq, args...)
 		if ranked {
 			q = q.Order(clause.OrderBy{Expression: clause.Expr{SQL: "ts_rank_cd(" + table + ".search, " + tsq + ") DESC", Vars: args}})
 		}
 		return q, true
 	}
-	terms := make([]string, len(words))
-	for i, w := range words {
-		terms[i] = `"` + w + `"*`
-	}
-	match := strings.Join(terms, " AND ")
+	match := ftsQuery(words)
 	if !ranked {
 		return q.Where(table+".id IN (SELECT rowid FROM "+table+"_fts WHERE "+table+"_fts MATCH ?)", match), true
 	}
 	q = q.Joins("JOIN (SELECT rowid AS fts_id, rank AS fts_rank FROM "+table+"_fts WHERE "+table+"_fts MATCH ?) fts ON fts.fts_id = "+table+".id", match)
 	return q.Order("fts.fts_rank"), true
+}
+
+// searchCandidates bounds the claims a search ranks: the newest this many
+// of the claims matching the query and every filter. A search that
+// matches more is ranked among these (docs/search.md), which keeps a
+// query for a common word as fast as one for a rare word at a million
+// claims.
+const searchCandidates = 2000
+
+// claimSearch returns a query of (id, score) for the live claims that
+// filtered (a query on claims with the board's filters) keeps and whose
+// words match every word of text, each as a word prefix and, for
+// English, by its stem: at most limit of them, the newest, with score
+// higher for better matches. false when text has no words.
+//
+// SQLite reads the FTS5 index claims_fts newest first (rowid order) and
+// stops after limit rows that pass the filters; bm25 is computed for those
+// rows only. PostgreSQL takes the ids from the GIN index on claims_fts,
+// keeps the newest limit, then computes ts_rank_cd for those only.
+func (d dialect) claimSearch(filtered *gorm.DB, text string, limit int) (*gorm.DB, bool) {
+	words := searchWords(text)
+	if len(words) == 0 {
+		return nil, false
+	}
+	if d == dialectPostgres {
+		tsq, args := pgQuery(words)
+		ids := filtered.Select("claims.id").Joins("JOIN claims_fts ON claims_fts.id = claims.id").
+			Where("claims_fts.search @@ "+tsq, args...).Order("claims.id DESC").Limit(limit)
+		return filtered.Session(&gorm.Session{NewDB: true}).Table("(?) AS cand", ids).
+			Select("cand.id AS id, ts_rank_cd(f.search, "+tsq+") AS score", args...).
+			Joins("JOIN claims_fts f ON f.id = cand.id"), true
+	}
+	return filtered.Select("claims.id AS id, -claims_fts.rank AS score").
+		Joins("JOIN claims_fts ON claims_fts.rowid = claims.id").
+		Where("claims_fts MATCH ?", ftsQuery(words)).Order("claims_fts.rowid DESC").Limit(limit), true
+}
+
+// pgQuery is the tsquery for words: each word as a prefix, in any of its
+// forms (models.SearchForms), all words required; over the 'simple'
+// configuration the vectors are built with.
+func pgQuery(words []string) (string, []any) {
+	parts := make([]string, len(words))
+	args := make([]any, len(words))
+	for i, w := range words {
+		forms := models.SearchForms(w)
+		for j := range forms {
+			forms[j] += ":*"
+		}
+		parts[i] = "to_tsquery('simple', ?)"
+		args[i] = "(" + strings.Join(forms, " | ") + ")"
+	}
+	return "(" + strings.Join(parts, " && ") + ")", args
+}
+
+// ftsQuery is the FTS5 query for words: each a quoted prefix in any of its
+// forms, all words required.
+func ftsQuery(words []string) string {
+	terms := make([]string, len(words))
+	for i, w := range words {
+		forms := models.SearchForms(w)
+		for j, f := range forms {
+			forms[j] = `"` + f + `"*`
+		}
+		terms[i] = "(" + strings.Join(forms, " OR ") + ")"
+	}
+	return strings.Join(terms, " AND ")
 }
