@@ -157,6 +157,11 @@ func historyValue(field string, v any, names store.HistoryNames) string {
 		}
 		return strconv.FormatFloat(x, 'f', -1, 64)
 	case string:
+		if field == "published_at" || field == "reverified_at" || field == "under_reverification_since" {
+			if t, err := time.Parse(time.RFC3339, x); err == nil {
+				return t.UTC().Format("2 January 2006, 15:04 UTC")
+			}
+		}
 		if field == "state" || field == "anchor_state" {
 			if st := models.State(x); st.Valid() {
 				return st.Label()
