@@ -16,7 +16,7 @@ import (
 	"time"
 )
 
-//go:embed css js
+//go:embed css js img
 var files embed.FS
 
 type asset struct {

@@ -24,6 +24,10 @@ func (h *handler) historyRoutes(pages, api *echo.Group) {
 	api.GET("/articles/:id/history", h.apiArticleHistory)
 }
 
+// technicalFields are positions and counters that matter to an audit but
+// not to a fact-checker reading the history: shown folded away.
+var technicalFields = map[string]bool{"start": true, "end": true, "revision": true, "anchor_revision": true, "version": true, "review_round": true}
+
 var fieldLabels = map[string]string{
 	"state": "State", "verdict_id": "Verdict", "verdict": "Verdict", "explanation": "Explanation", "rationale": "Rationale",
 	"assignee_id": "Assignee", "due": "Due date", "reason": "Reason", "note": "Note", "round": "Review round",
@@ -115,7 +119,8 @@ func historyItem(e models.HistoryEntry, names store.HistoryNames, withSubject bo
 		if old == "" && now == "" {
 			continue // e.g. an empty summary when a claim is marked
 		}
-		it.Changes = append(it.Changes, views.FieldChange{Field: label, Old: old, New: now, Note: f == "reason" || f == "note" || f == "correction_note" || f == "correction"})
+		it.Changes = append(it.Changes, views.FieldChange{Field: label, Old: old, New: now, Note: f == "reason" || f == "note" || f == "correction_note" || f == "correction",
+			Technical: technicalFields[f]})
 	}
 	return it
 }
