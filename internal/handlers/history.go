@@ -78,6 +78,10 @@ func historyItem(e models.HistoryEntry, names store.HistoryNames, withSubject bo
 		verb = "started a public correction of"
 	case "claim withdrawn":
 		verb = "withdrew the published fact-check of"
+	case "claim linked":
+		verb = "linked an earlier check to"
+	case "claim unlinked":
+		verb = "removed the earlier check linked to"
 	default:
 		verb = e.Action + " " + strings.ReplaceAll(e.EntityType, "_", " ")
 		if e.ClaimID != nil {

@@ -286,13 +286,21 @@ func (h *handler) claimMatches(c echo.Context, d models.ClaimDetail) (views.Clai
 	}
 	var similar []store.MatchItem
 	for _, it := range suggested(items) {
-		if it.Kind == store.MatchClaim && it.ID == d.ID {
+		if it.Kind == store.MatchClaim && it.ID == d.ID || v.Link != nil && linkedTo(l, it) {
 			continue
 		}
 		similar = append(similar, it)
 	}
 	v.Similar = viewMatches(similar[:min(len(similar), similarSuggestions)])
 	return v, nil
+}
+
+// linkedTo reports whether a match is what the link points to.
+func linkedTo(l store.ClaimLink, it store.MatchItem) bool {
+	if it.Kind == store.MatchClaim {
+		return l.MatchedClaimID != nil && *l.MatchedClaimID == it.ID
+	}
+	return l.FactCheckID != nil && *l.FactCheckID == it.ID
 }
 
 func truncate(s string, n int) string {

@@ -5,10 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/claimdesk/claimdesk/internal/factcheck"
 	"github.com/claimdesk/claimdesk/internal/match"
@@ -199,4 +203,109 @@ func (qb *qualityBench) print(tb testing.TB) {
 		}
 	}
 	fmt.Printf("suggestion threshold %.2f\n\n", match.Threshold)
+}
+
+// BenchmarkMatchLatency is one match through the store's Matcher (what
+// POST /api/v1/match runs: the change-log check, the ranking, the details
+// of the results) against the imported claimmatch library, the dev and
+// devtest posts in turn; it reports the 50th and 99th percentiles.
+func BenchmarkMatchLatency(b *testing.B) {
+	qb := loadQualityBench(b, claimmatchData(b))
+	var posts []post
+	for _, s := range qb.splits {
+		posts = append(posts, s.posts...)
+	}
+	lat := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
+		if _, err := qb.m.Match(context.Background(), match.Query{Text: posts[i%len(posts)].Text}, 10); err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(t0))
+	}
+	b.StopTimer()
+	reportPercentiles(b, lat)
+}
+
+// BenchmarkScanArticle is the article scan's work for a 5,000-word article
+// made of real news text (../shared/corpus): cut into sentences, every
+// sentence of five words or more matched in one MatchAll, details read.
+func BenchmarkScanArticle(b *testing.B) {
+	qb := loadQualityBench(b, claimmatchData(b))
+	text := fiveThousandWords(b)
+	date := time.Date(2018, 7, 16, 0, 0, 0, 0, time.UTC)
+	rs := []rune(text)
+	lat := make([]time.Duration, 0, b.N)
+	var n int
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
+		var qs []match.Query
+		for _, sp := range match.Sentences(text) {
+			s := string(rs[sp.Start:sp.End])
+			if len(match.Terms(s)) >= 5 {
+				qs = append(qs, match.Query{Text: s, Date: date})
+			}
+		}
+		if _, err := qb.m.MatchAll(context.Background(), qs, 1, match.Threshold); err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(t0))
+		n = len(qs)
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(n), "sentences")
+	reportPercentiles(b, lat)
+}
+
+func reportPercentiles(b *testing.B, lat []time.Duration) {
+	slices.Sort(lat)
+	at := func(p float64) float64 {
+		i := int(math.Ceil(p*float64(len(lat)))) - 1
+		return float64(lat[max(0, min(i, len(lat)-1))].Microseconds()) / 1000
+	}
+	b.ReportMetric(at(0.50), "p50-ms")
+	b.ReportMetric(at(0.99), "p99-ms")
+}
+
+// fiveThousandWords joins the corpus's news texts until 5,000 words.
+func fiveThousandWords(b *testing.B) string {
+	dir := filepath.Join(claimmatchData(b), "..", "corpus")
+	files, _ := filepath.Glob(filepath.Join(dir, "news-text", "*_txt.txt"))
+	files = append([]string{filepath.Join(dir, "helsinki-summit.txt")}, files...)
+	var words []string
+	for len(words) < 5000 {
+		before := len(words)
+		for _, f := range files {
+			raw, err := os.ReadFile(f)
+			if err != nil {
+				continue
+			}
+			for _, para := range strings.Split(string(raw), "\n\n") {
+				words = append(words, strings.Fields(para)...)
+				words = append(words, "\n\n")
+			}
+		}
+		if len(words) == before {
+			b.Skip("no corpus text to make an article of")
+		}
+	}
+	var sb strings.Builder
+	n := 0
+	for _, w := range words {
+		if w == "\n\n" {
+			sb.WriteString("\n\n")
+			continue
+		}
+		if n == 5000 {
+			break
+		}
+		if sb.Len() > 0 && !strings.HasSuffix(sb.String(), "\n") {
+			sb.WriteByte(' ')
+		}
+		sb.WriteString(w)
+		n++
+	}
+	return sb.String()
 }

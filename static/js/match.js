@@ -94,8 +94,9 @@
     section.id = "mark-matches";
     section.hidden = true;
     section.setAttribute("data-testid", "mark-matches");
-    var buttons = form.querySelector('button[type="submit"]').parentElement;
-    form.insertBefore(section, buttons);
+    // Right under the quote (and the error line), where the eye is.
+    var after = $("#mark-error", form) || $("#mark-quote", form);
+    form.insertBefore(section, after ? after.nextSibling : form.firstChild);
     var show = function () {
       var quote = $("#mark-quote");
       var text = quote ? quote.textContent : "";
