@@ -79,6 +79,7 @@ func New(d Deps) *echo.Echo {
 			return nil
 		},
 	}))
+	e.Use(compressResponses) // compress.go
 	e.Use(securityHeaders)
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: maxBodyBytes, Skipper: isFactCheckImport}))
 	e.Use(factCheckImportLimit) // 5 MiB, and a 413 pointing to the command line
