@@ -94,7 +94,8 @@ func (w *compressWriter) decide(big bool) error {
 		h.Set(echo.HeaderContentType, http.DetectContentType(w.buf))
 	}
 	eligible := h.Get(echo.HeaderContentEncoding) == "" && compress.Compressible(h.Get(echo.HeaderContentType)) &&
-		w.status != http.StatusNoContent && w.status != http.StatusNotModified && w.status >= 200
+		w.status != http.StatusNoContent && w.status != http.StatusNotModified && w.status >= 200 &&
+		w.status != http.StatusPartialContent // a range is of the unencoded bytes
 	if eligible {
 		h.Add(echo.HeaderVary, echo.HeaderAcceptEncoding)
 	}
