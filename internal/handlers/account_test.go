@@ -8,8 +8,11 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"golang.org/x/crypto/bcrypt"
 
 	"github.com/claimdesk/claimdesk/internal/handlers"
 	"github.com/claimdesk/claimdesk/internal/mail"
@@ -314,3 +317,44 @@ func TestInviteByMail(t *testing.T) {
 }
 
 func jsonString(v any) string { b, _ := json.Marshal(v); return string(b) }
+
+// TestExpiredLink: a reset link is refused after 24 hours, with a 410 that
+// says so, through the router.
+func TestExpiredLink(t *testing.T) {
+	var mu sync.Mutex
+	now := time.Now().UTC()
+	st, err := store.Open(context.Background(), store.Options{URL: storetest.URL(t), PasswordCost: bcrypt.MinCost,
+		Now: func() time.Time { mu.Lock(); defer mu.Unlock(); return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	if err := st.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	assets, _ := static.Load()
+	hs := httptest.NewServer(handlers.New(handlers.Deps{Store: st, Assets: assets, BaseURL: "http://claims.test"}))
+	t.Cleanup(hs.Close)
+	a := &app{t: t, store: st, srv: hs}
+	ed := storetest.User(t, st, models.RoleEditor)
+	admin := a.signIn(models.RoleAdmin)
+	res := admin.postForm("/admin/users/"+itoa(ed.ID)+"/link", url.Values{})
+	m := linkPathRe.FindStringSubmatch(res.Body)
+	if m == nil {
+		t.Fatalf("reset link: %d", res.StatusCode)
+	}
+	mu.Lock()
+	now = now.Add(24*time.Hour + time.Minute)
+	mu.Unlock()
+	b := a.anonymous()
+	if res := b.get("/account/link/" + m[1]); res.StatusCode != http.StatusGone || !strings.Contains(res.Body, "expired") {
+		t.Fatalf("expired link: %d", res.StatusCode)
+	}
+	b.get("/login")
+	if res := b.postForm("/account/link/"+m[1], url.Values{"password": {"a sentence nobody guesses"}, "password_confirm": {"a sentence nobody guesses"}}); res.StatusCode != http.StatusGone {
+		t.Fatalf("posting to an expired link: %d", res.StatusCode)
+	}
+	if _, err := st.Authenticate(context.Background(), ed.Email, storetest.Password, "192.0.2.3"); err != nil {
+		t.Fatalf("the old password stopped working: %v", err)
+	}
+}

@@ -91,8 +91,6 @@ func (o *Outbox) Run(ctx context.Context) {
 
 // Round does one round of work and reports how many mails it sent.
 func (o *Outbox) Round(ctx context.Context) int {
-	newsroom := o.newsroom(ctx)
-	_ = newsroom
 	if _, err := o.store.CollectNotifications(ctx, func(n store.Notification) models.OutgoingMail {
 		return Notification(o.baseURL, n)
 	}); err != nil && ctx.Err() == nil {
@@ -144,12 +142,4 @@ func (o *Outbox) deliver(ctx context.Context, m store.QueuedMail) bool {
 	}
 	o.log.Info("mail: sent", "id", m.ID, "kind", m.Kind)
 	return true
-}
-
-func (o *Outbox) newsroom(ctx context.Context) string {
-	s, err := o.store.Settings(ctx)
-	if err != nil || s["newsroom_name"] == "" {
-		return "Claimdesk"
-	}
-	return s["newsroom_name"]
 }

@@ -83,6 +83,13 @@ func (s *Store) QueueMail(ctx context.Context, m models.OutgoingMail) error {
 // with a one-time link gets a fresh token (the one sent); one whose link
 // was used, replaced or has expired is marked failed instead.
 func (s *Store) ClaimMail(ctx context.Context, sender string, limit int) ([]QueuedMail, error) {
+	// Look before taking a write transaction: on SQLite it would hold up
+	// every other writer, every few seconds, for nothing.
+	var due []int64
+	now := s.nowUTC()
+	if err := s.conn(ctx).Raw(`SELECT id FROM mail_outbox WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ? AND (locked_until IS NULL OR locked_until < ?) LIMIT 1`, now, now).Scan(&due).Error; err != nil || len(due) == 0 {
+		return nil, err
+	}
 	var out []QueuedMail
 	err := s.tx(ctx, func(tx *gorm.DB) error {
 		now := s.nowUTC()
@@ -220,6 +227,10 @@ type Notification struct {
 // key of its history entry, kind and recipient, so no notification is
 // queued twice or lost. Entries older than a day are passed over.
 func (s *Store) CollectNotifications(ctx context.Context, compose func(Notification) models.OutgoingMail) (int, error) {
+	var pending []int64
+	if err := s.conn(ctx).Raw(`SELECT h.id FROM history_entries h, mail_cursor c WHERE c.id = 1 AND h.id > c.history_id ORDER BY h.id LIMIT 1`).Scan(&pending).Error; err != nil || len(pending) == 0 {
+		return 0, err // nothing new: no write transaction
+	}
 	queued := 0
 	for {
 		n, more, err := s.collectBatch(ctx, compose)
