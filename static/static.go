@@ -14,6 +14,8 @@ import (
 	"path"
 	"strings"
 	"time"
+
+	"github.com/claimdesk/claimdesk/internal/compress"
 )
 
 //go:embed css js img
@@ -23,6 +25,9 @@ type asset struct {
 	name string
 	body []byte
 	etag string
+	// The body encoded once at start, at the best levels; nil where the
+	// encoding does not make it smaller (see package compress).
+	br, gz []byte
 }
 
 // Assets serves embedded files by hashed name.
@@ -47,7 +52,11 @@ func Load() (*Assets, error) {
 		ext := path.Ext(p)
 		hashed := strings.TrimSuffix(p, ext) + "." + h + ext
 		a.hashed[p] = hashed
-		a.byHashed[hashed] = asset{name: p, body: body, etag: `"` + h + `"`}
+		f := asset{name: p, body: body, etag: `"` + h + `"`}
+		if compress.Compressible(mime.TypeByExtension(ext)) && len(body) >= compress.MinSize {
+			f.br, f.gz = compress.Best(body, compress.Brotli), compress.Best(body, compress.Gzip)
+		}
+		a.byHashed[hashed] = f
 		return nil
 	})
 	return a, err
@@ -77,6 +86,18 @@ func (a *Assets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", ct)
 	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
-	w.Header().Set("ETag", f.etag)
-	http.ServeContent(w, r, f.name, time.Time{}, bytes.NewReader(f.body))
+	body, etag := f.body, f.etag
+	if f.br != nil || f.gz != nil {
+		w.Header().Add("Vary", "Accept-Encoding")
+		switch enc := compress.Negotiate(r.Header.Get("Accept-Encoding")); {
+		case enc == compress.Brotli && f.br != nil:
+			body, etag = f.br, strings.TrimSuffix(etag, `"`)+`-br"`
+			w.Header().Set("Content-Encoding", compress.Brotli)
+		case enc != "" && f.gz != nil:
+			body, etag = f.gz, strings.TrimSuffix(etag, `"`)+`-gz"`
+			w.Header().Set("Content-Encoding", compress.Gzip)
+		}
+	}
+	w.Header().Set("ETag", etag)
+	http.ServeContent(w, r, f.name, time.Time{}, bytes.NewReader(body))
 }

@@ -207,6 +207,14 @@ func load(ctx context.Context, cfg config, st *store.Store, seed seedInfo, log *
 		fmt.Fprintf(stderr, "%-52s %5d requests, %d errors, server p50 %s\n", ep.Name, res.Requests, res.Errors, ms(pct(res.Server, 50)))
 	}
 
+	if cfg.Only == nil || cfg.Only.MatchString("targets") {
+		ts, err := measureTargets(ctx, targetEnv{base: base, client: client, page: page, api: api, timer: timer, st: st, big: big, results: rep.Results, cfg: cfg}, stderr)
+		if err != nil {
+			return nil, fmt.Errorf("targets: %w", err)
+		}
+		rep.Targets = ts
+	}
+
 	// Mixed: reads and writes at once, as in a newsroom: 8 in 10 requests read, 2 write.
 	mix := func(name string) endpoint {
 		for _, ep := range eps {

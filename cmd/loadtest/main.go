@@ -60,6 +60,7 @@ type config struct {
 	Out         string
 	CPUProfile  string
 	Only        *regexp.Regexp // run only the endpoints whose names match; nil: all
+	Synchronous string         // SQLite's synchronous setting for the load (FULL or NORMAL)
 	Args        []string
 }
 
@@ -81,6 +82,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.StringVar(&c.Search, "q", "inflation", "the word searched for in the article list")
 	fs.StringVar(&c.Out, "out", filepath.Join("docs", "benchmarks.md"), "Markdown file whose section for this database is replaced with the results; empty: none")
 	fs.StringVar(&c.CPUProfile, "cpuprofile", "", "write a CPU profile of the whole run (seeding and load) to this file")
+	fs.StringVar(&c.Synchronous, "synchronous", cmp.Or(getenv("CLAIMDESK_SQLITE_SYNCHRONOUS"), store.SynchronousFull), "SQLite's synchronous setting during the load: FULL or NORMAL (CLAIMDESK_SQLITE_SYNCHRONOUS)")
 	only := fs.String("only", "", "run only the endpoints whose names match this regular expression (e.g. 'POST|mixed')")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -137,7 +139,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprintf(stdout, "seeded database: %s\n", redact(db))
 		return nil
 	}
-	st, err := store.Open(ctx, store.Options{URL: db, Log: log})
+	st, err := store.Open(ctx, store.Options{URL: db, Log: log, Synchronous: cfg.Synchronous})
 	if err != nil {
 		return err
 	}

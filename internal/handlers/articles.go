@@ -281,6 +281,9 @@ func (h *handler) renderArticle(c echo.Context, id int64, status int, form views
 			v.Reattach = &claims[i]
 		}
 	}
+	if status == http.StatusOK && v.Reattach == nil && c.Request().Method == http.MethodGet {
+		return renderTagged(c, views.ArticlePage(v)) // etag.go: 304 to If-None-Match
+	}
 	return render(c, status, views.ArticlePage(v))
 }
 

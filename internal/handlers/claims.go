@@ -644,5 +644,5 @@ func (h *handler) apiVerdicts(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return jsonItems(c, vs, toVerdictJSON)
+	return jsonItems(c, vs, func(v models.Verdict) scaleLabelJSON { return scaleLabelJSON{toVerdictJSON(v), v.Version} })
 }

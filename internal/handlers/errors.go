@@ -61,6 +61,9 @@ func (h *handler) handleError(err error, c echo.Context) {
 		}
 		msg = strings.Join(parts, " ")
 	}
+	if c.Get("csrf") == nil && h.assets != nil { // answered before loadSession (unknown route, body too large): give the page its stylesheet and script
+		c.SetRequest(c.Request().WithContext(views.WithChrome(c.Request().Context(), views.Chrome{Asset: h.assets.URL, Path: c.Request().URL.Path})))
+	}
 	if rerr := render(c, status, views.ErrorPage(status, title, msg)); rerr != nil {
 		h.log.Error("render error page", "err", rerr)
 		_ = c.String(status, msg)
@@ -142,8 +145,13 @@ func withoutGeneral(v models.ValidationError) map[string]string {
 }
 
 func conflictCurrent(cur any) any {
-	if c, ok := cur.(models.Claim); ok {
+	switch c := cur.(type) {
+	case models.Claim:
 		return map[string]any{"id": c.ID, "version": c.Version, "updated_at": c.UpdatedAt}
+	case models.Verdict:
+		return scaleLabelJSON{toVerdictJSON(c), c.Version}
+	case models.Article: // a stale text: the revision now
+		return map[string]any{"id": c.ID, "revision": c.Revision, "updated_at": c.UpdatedAt}
 	}
 	return nil
 }

@@ -79,9 +79,11 @@ func New(d Deps) *echo.Echo {
 			return nil
 		},
 	}))
+	e.Use(compressResponses) // compress.go
 	e.Use(securityHeaders)
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: maxBodyBytes, Skipper: isFactCheckImport}))
 	e.Use(factCheckImportLimit) // 5 MiB, and a 413 pointing to the command line
+	e.Use(bodyTooLarge)         // bodylimit.go: a chunked body over the limit is a 413 too
 	e.Use(refuseNUL)
 
 	e.GET("/healthz", h.health)

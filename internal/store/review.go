@@ -427,8 +427,11 @@ func (s *Store) UpdateVerdict(ctx context.Context, actor Actor, id int64, versio
 		if res.Error != nil {
 			return writeErr(res.Error, "verdict label")
 		}
-		if res.RowsAffected == 0 {
-			return &models.ConflictError{Message: "Someone else changed this label at the same moment. Reload and try again."}
+		if res.RowsAffected == 0 { // a concurrent change committed between the read and the update (PostgreSQL)
+			if err := tx.First(&cur, id).Error; err != nil {
+				return lookupErr(err, "verdict", id)
+			}
+			return &models.ConflictError{Message: fmt.Sprintf("Someone else changed the label %q at the same moment (now version %d). Your change was not saved: review theirs and apply yours again.", cur.Label, cur.Version), Current: cur}
 		}
 		cur.Label, cur.Value, cur.Colour, cur.Description, cur.NotCheckable, cur.Version = vd.Label, vd.Value, vd.Colour, vd.Description, vd.NotCheckable, version+1
 		return s.appendHistory(tx, actor, verdictEntry(id, "updated"), ch)

@@ -144,7 +144,7 @@ func (s *Store) SaveRevision(ctx context.Context, actor Actor, n NewRevision) (R
 			return lookupErr(err, "article", n.ArticleID)
 		}
 		if n.Base != a.Revision {
-			return &models.ConflictError{Message: fmt.Sprintf("Someone else saved revision %d of this article after the one you edited (%d). Your text was not saved: reload, and apply your changes to the new revision.", a.Revision, n.Base)}
+			return &models.ConflictError{Message: fmt.Sprintf("Someone else saved revision %d of this article after the one you edited (%d). Your text was not saved: reload, and apply your changes to the new revision.", a.Revision, n.Base), Current: a}
 		}
 		if n.Text == a.Text && n.HTML == a.HTML {
 			return models.ValidationError{"text": "The text is the same as the current revision: nothing to save."}
@@ -156,8 +156,11 @@ func (s *Store) SaveRevision(ctx context.Context, actor Actor, n NewRevision) (R
 		if res.Error != nil {
 			return res.Error
 		}
-		if res.RowsAffected == 0 {
-			return &models.ConflictError{Message: "Someone else saved a revision of this article at the same moment. Reload and try again."}
+		if res.RowsAffected == 0 { // a concurrent revision committed between the read and the update (PostgreSQL)
+			if err := tx.First(&a, n.ArticleID).Error; err != nil {
+				return lookupErr(err, "article", n.ArticleID)
+			}
+			return &models.ConflictError{Message: fmt.Sprintf("Someone else saved revision %d of this article at the same moment. Your text was not saved: reload, and apply your changes to the new revision.", a.Revision), Current: a}
 		}
 		if err := tx.Create(&models.Revision{ArticleID: a.ID, Number: next, Text: n.Text, HTML: n.HTML, Note: strings.TrimSpace(n.Note), AuthorID: actor.ID}).Error; err != nil {
 			return writeErr(err, "revision")

@@ -80,7 +80,13 @@ func ParseURL(raw string) (dialect string, dsn string, err error) {
 	if path == "" {
 		return "", "", errors.New("empty SQLite path")
 	}
-	return "sqlite", "file:" + path + "?_journal_mode=WAL&_busy_timeout=5000&_foreign_keys=on&_synchronous=NORMAL&_txlock=immediate", nil
+	// _cache_size=-2000: each connection keeps at most 2 MiB of pages (the
+	// reading pool and the write connection: 5 connections, 10 MiB at most
+	// of native memory). mmap_size stays 0 (SQLite's default, and mattn's
+	// build): mapped pages of a multi-gigabyte file would count in the
+	// resident set and compete with the page cache for nothing on 2 CPUs.
+	// See docs/benchmarks.md (memory).
+	return "sqlite", "file:" + path + "?_journal_mode=WAL&_busy_timeout=5000&_foreign_keys=on&_synchronous=NORMAL&_txlock=immediate&_cache_size=-2000", nil
 }
 
 func redact(u string) string {
