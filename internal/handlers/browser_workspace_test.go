@@ -105,6 +105,21 @@ func TestBrowserSendForSignOffKeepsWhatWasTyped(t *testing.T) {
 		t.Fatal("the Reason box is shown before Send back is chosen")
 	}
 
+	// Posting a comment while the rationale holds unsaved edits keeps them.
+	draft := rationale + "\nAnd the Senate committee's fifth volume."
+	browsertest.Do(ctx, t,
+		chromedp.SetValue("#r-rationale", draft),
+		chromedp.SendKeys("#comment-body", "Checked the indictment."),
+		chromedp.Click(`#comment-form button[type="submit"]`),
+	)
+	waitFor(ctx, t, `document.readyState === "complete" && document.querySelectorAll('[id^="comment-"].claim-item').length === 1`)
+	if got := browsertest.Eval[string](ctx, t, `document.querySelector("#r-rationale").value`); got != draft {
+		t.Fatalf("after posting a comment the rationale holds %q; want the unsaved edit kept", got)
+	}
+	if !browsertest.Eval[bool](ctx, t, `!!document.querySelector('[data-testid="kept-typed"]')`) {
+		t.Fatal("the page does not say the unsaved text was kept")
+	}
+
 	// The workspace: two columns at 1440 px with the panel on the right, one at 390 px.
 	browsertest.Do(ctx, t, chromedp.EmulateViewport(1440, 1000))
 	browsertest.Navigate(ctx, t, page)

@@ -62,6 +62,54 @@
     }, 150);
   });
 
+  // No action drops typed text: when one form on the page is sent while
+  // another (data-keep-typed: the review panel, the comment box) holds
+  // unsaved edits, those are kept for this page and put back after it
+  // reloads, where the field still shows what the server sent.
+  var draftKey = "claimdesk.drafts:" + location.pathname;
+  function edits(form) {
+    var out = {}, n = 0;
+    $all("textarea, input[type=text], input[type=date], select", form).forEach(function (el) {
+      if (!el.name || !el.id) { return; }
+      var initial = el.tagName === "SELECT" ? (el.querySelector("option[selected]") || el.options[0] || {}).value : el.defaultValue;
+      if (el.value !== initial) { out[el.id] = el.value; n++; }
+    });
+    return n ? out : null;
+  }
+  document.addEventListener("submit", function (e) {
+    if (e.defaultPrevented) { return; }
+    var kept = {};
+    $all("form[data-keep-typed]").forEach(function (f) {
+      var d = f !== e.target && f.id ? edits(f) : null;
+      if (d) { kept[f.id] = d; }
+    });
+    try {
+      if (Object.keys(kept).length) { sessionStorage.setItem(draftKey, JSON.stringify(kept)); } else { sessionStorage.removeItem(draftKey); }
+    } catch (err) { /* private mode: nothing to keep it in */ }
+  });
+  (function restore() {
+    var kept = null;
+    try { kept = JSON.parse(sessionStorage.getItem(draftKey) || "null"); sessionStorage.removeItem(draftKey); } catch (err) { return; }
+    if (!kept) { return; }
+    var restored = 0, into = null;
+    Object.keys(kept).forEach(function (formID) {
+      Object.keys(kept[formID]).forEach(function (id) {
+        var el = document.getElementById(id);
+        if (!el || !el.form || el.form.id !== formID) { return; }
+        var initial = el.tagName === "SELECT" ? (el.querySelector("option[selected]") || el.options[0] || {}).value : el.defaultValue;
+        if (el.value === initial && el.value !== kept[formID][id]) { el.value = kept[formID][id]; restored++; into = into || el.form; }
+      });
+    });
+    if (restored) {
+      var note = document.createElement("p");
+      note.className = "alert";
+      note.setAttribute("role", "status");
+      note.setAttribute("data-testid", "kept-typed");
+      note.textContent = "What you had typed here and not saved yet is back in the form: save it, or clear it.";
+      into.insertAdjacentElement("afterbegin", note);
+    }
+  })();
+
   // After a failed form the server marks the fields at fault: focus the
   // first and bring it into view (for forms without an autofocus field).
   var bad = $('form [aria-invalid="true"]');
