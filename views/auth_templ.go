@@ -832,17 +832,41 @@ func SettingsPage(v SettingsView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 63, "</div><div class=\"field\"><label><input type=\"checkbox\" name=\"allow_private_urls\" value=\"true\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 63, "</div><div class=\"field\"><label for=\"private_networks\">Private networks the server may fetch articles from</label> <input type=\"text\" id=\"private_networks\" name=\"private_networks\" value=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			if v.Settings["allow_private_urls"] == "true" {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 64, " checked")
-				if templ_7745c5c3_Err != nil {
-					return templ_7745c5c3_Err
-				}
+			var templ_7745c5c3_Var37 string
+			templ_7745c5c3_Var37, templ_7745c5c3_Err = templruntime.NewAttributeExpression(v.Settings["private_networks"]).Resolve(ctx)
+			if templ_7745c5c3_Err != nil {
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `auth.templ`, Line: 190, Col: 108}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 65, "> Allow fetching articles from private-network addresses</label><p class=\"hint small\">Off by default: the server refuses loopback, private and link-local addresses so nobody can use it to reach internal systems.</p></div><button class=\"primary\" type=\"submit\">Save settings</button></form><h2>More administration</h2><ul class=\"card\"><li><a href=\"/admin/verdicts\">Verdict scale</a>: the labels fact-checkers choose from</li><li><a href=\"/admin/users\">Users</a>: accounts and roles</li><li><a href=\"/admin/backup\">Backup and restore</a>: download the whole database as JSON Lines</li></ul></div>")
+			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var37)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 64, "\" placeholder=\"e.g. 10.20.0.0/16, 192.168.7.12\" aria-invalid=\"")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			var templ_7745c5c3_Var38 string
+			templ_7745c5c3_Var38, templ_7745c5c3_Err = templruntime.NewAttributeExpression(invalid(v.Errors, "private_networks")).Resolve(ctx)
+			if templ_7745c5c3_Err != nil {
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `auth.templ`, Line: 190, Col: 209}
+			}
+			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var38)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 65, "\">")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = FieldError(v.Errors, "private_networks").Render(ctx, templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 66, "<p class=\"hint small\">Empty by default: the server fetches only from the public internet, so nobody can use it to reach internal systems. List intranet ranges (CIDR) here. Loopback, link-local and cloud metadata addresses open only when listed themselves (127.0.0.1, 169.254.169.254/32), never through a broader range.</p></div><button class=\"primary\" type=\"submit\">Save settings</button></form><h2>More administration</h2><ul class=\"card\"><li><a href=\"/admin/verdicts\">Verdict scale</a>: the labels fact-checkers choose from</li><li><a href=\"/admin/users\">Users</a>: accounts and roles</li><li><a href=\"/admin/backup\">Backup and restore</a>: download the whole database as JSON Lines</li></ul></div>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -103,7 +103,11 @@ func (h *handler) fetcher(ctx context.Context) (ingest.Fetcher, error) {
 	if err != nil {
 		return ingest.Fetcher{}, err
 	}
-	return ingest.Fetcher{AllowPrivate: s["allow_private_urls"] == "true", Timeout: h.fetchTimeout, UserAgent: "Claimdesk/1.0 (+fact-checking)"}, nil
+	allow, err := ingest.ParseNetworks(s["private_networks"]) // validated when saved
+	if err != nil {
+		return ingest.Fetcher{}, err
+	}
+	return ingest.Fetcher{Allow: allow, Timeout: h.fetchTimeout, UserAgent: "Claimdesk/1.0 (+fact-checking)"}, nil
 }
 
 func (h *handler) listArticles(c echo.Context) error {

@@ -136,7 +136,7 @@ func TestFetchArticleFromURL(t *testing.T) {
 		t.Fatalf("loopback site with the default setting: %d", res.StatusCode)
 	}
 	admin.get("/admin/settings")
-	if res := admin.postForm("/admin/settings", url.Values{"newsroom_name": {"Desk"}, "required_approvals": {"1"}, "allow_private_urls": {"true"}}); res.StatusCode != http.StatusSeeOther {
+	if res := admin.postForm("/admin/settings", url.Values{"newsroom_name": {"Desk"}, "required_approvals": {"1"}, "private_networks": {"127.0.0.1"}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("settings: %d %s", res.StatusCode, res.Body)
 	}
 	b.get("/articles/new")

@@ -12,6 +12,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/claimdesk/claimdesk/internal/ingest"
 	"github.com/claimdesk/claimdesk/internal/models"
 	"github.com/claimdesk/claimdesk/internal/store"
 	"github.com/claimdesk/claimdesk/views"
@@ -291,7 +292,12 @@ func (h *handler) saveSettings(c echo.Context) error {
 	}
 	in, errs := newsroomInput(c)
 	in["required_approvals"] = strings.TrimSpace(c.FormValue("required_approvals"))
-	in["allow_private_urls"] = strconv.FormatBool(c.FormValue("allow_private_urls") == "true")
+	in["private_networks"] = strings.TrimSpace(c.FormValue("private_networks"))
+	if nets, err := ingest.ParseNetworks(in["private_networks"]); err != nil {
+		errs.Add("private_networks", "List networks as CIDR ranges or addresses, separated by commas: "+err.Error()+".")
+	} else {
+		in["private_networks"] = ingest.FormatNetworks(nets)
+	}
 	if n, err := strconv.Atoi(in["required_approvals"]); err != nil || n < 1 || n > 5 {
 		errs.Add("required_approvals", "Enter a number from 1 to 5.")
 	}

@@ -473,7 +473,7 @@ func TestEvidenceInThePageWithoutJavaScript(t *testing.T) {
 		_, _ = w.Write([]byte(`<!doctype html><title>Kremlin readout of the Helsinki talks</title><p>Readout.</p>`))
 	}))
 	defer site.Close()
-	if err := a.store.SetSettings(context.Background(), store.Actor{Name: "test"}, map[string]string{"allow_private_urls": "true"}); err != nil {
+	if err := a.store.SetSettings(context.Background(), store.Actor{Name: "test"}, map[string]string{"private_networks": "127.0.0.0/8"}); err != nil {
 		t.Fatal(err)
 	}
 	b := a.signIn(models.RoleEditor)
@@ -716,7 +716,7 @@ func TestBrowserEvidence(t *testing.T) {
 		_, _ = w.Write([]byte(`<!doctype html><title>Transcript: President Trump's interview with CBS Evening News</title><p>…</p>`))
 	}))
 	defer site.Close()
-	if err := a.store.SetSettings(context.Background(), store.Actor{Name: "test"}, map[string]string{"allow_private_urls": "true"}); err != nil {
+	if err := a.store.SetSettings(context.Background(), store.Actor{Name: "test"}, map[string]string{"private_networks": "127.0.0.0/8"}); err != nil {
 		t.Fatal(err)
 	}
 	base := a.srv.URL

@@ -27,11 +27,12 @@ import (
 // shared between calls, and environment proxy settings are ignored (a proxy
 // would hide the address that is really dialled).
 type Fetcher struct {
-	AllowPrivate bool          // admin setting: allow loopback/private/link-local targets
-	Timeout      time.Duration // whole fetch, body included; default 15s
-	MaxBytes     int64         // largest body read; default models.MaxUploadBytes
-	MaxRedirects int           // default 5; a negative value follows none
-	UserAgent    string        // default defaultUserAgent
+	AllowPrivate bool           // tests only: every address allowed (production uses Allow)
+	Allow        []netip.Prefix // the private_networks setting: non-public ranges that may be fetched (allow.go)
+	Timeout      time.Duration  // whole fetch, body included; default 15s
+	MaxBytes     int64          // largest body read; default models.MaxUploadBytes
+	MaxRedirects int            // default 5; a negative value follows none
+	UserAgent    string         // default defaultUserAgent
 
 	// exempt, when set, lets a dial target through the address check. Tests
 	// use it to reach a local server that redirects elsewhere.
@@ -233,7 +234,7 @@ func (f Fetcher) checkDial(_, address string, _ syscall.RawConn) error {
 	if f.exempt != nil && f.exempt(ap) {
 		return nil
 	}
-	if blockedAddr(ap.Addr()) {
+	if (blockedAddr(ap.Addr()) || metadataAddr(canonicalAddr(ap.Addr()))) && !allowed(f.Allow, ap.Addr()) {
 		return &blockedError{addr: ap.Addr().String()}
 	}
 	return nil
