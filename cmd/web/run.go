@@ -202,24 +202,3 @@ func tokenCommand(ctx context.Context, args []string, getenv func(string) string
 	fmt.Fprintln(stdout, plain)
 	return nil
 }
-
-// historyCommand: history verify; exits non-zero when the chain is broken.
-func historyCommand(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
-	if len(args) == 0 || args[0] != "verify" {
-		return errors.New("usage: history verify")
-	}
-	st, err := commandStore(ctx, getenv)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	r, err := st.VerifyHistory(ctx)
-	if err != nil {
-		return err
-	}
-	if !r.OK {
-		return fmt.Errorf("history chain BROKEN at entry %d: %s (%d entries checked)", r.BrokenAt, r.Problem, r.Entries)
-	}
-	fmt.Fprintf(stdout, "history chain OK: %d entries\n", r.Entries)
-	return nil
-}

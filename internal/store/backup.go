@@ -84,6 +84,9 @@ type backupHeader struct {
 	Dialect    string        `json:"dialect"`
 	Migrations []string      `json:"migrations"`
 	Tables     []backupTable `json:"tables"`
+	// HistoryHead is the history chain's newest entry when the backup was
+	// made (historyhead.go); absent when there is no history.
+	HistoryHead *HistoryHead `json:"history_head,omitempty"`
 }
 
 type backupTable struct {
@@ -168,6 +171,11 @@ func (s *Store) writeBackup(ctx context.Context, tx *gorm.DB, w io.Writer) (Back
 		CreatedAt: s.nowUTC().Format(time.RFC3339)}
 	if err := tx.Table("schema_migrations").Order("name").Pluck("name", &h.Migrations).Error; err != nil {
 		return BackupReport{}, fmt.Errorf("store: backup: migrations: %w", err)
+	}
+	if head, ok, err := historyHead(tx); err != nil {
+		return BackupReport{}, err
+	} else if ok {
+		h.HistoryHead = &head
 	}
 	for _, t := range tables {
 		cols, err := s.dialect.tableColumns(tx, t)

@@ -153,8 +153,9 @@ func (s *Store) History(ctx context.Context, q HistoryQuery) ([]models.HistoryEn
 type ChainReport struct {
 	Entries  int
 	OK       bool
-	BrokenAt int64  // id of the first entry that fails, 0 when OK
-	Problem  string // what is wrong there
+	BrokenAt int64       // id of the first entry that fails, 0 when OK
+	Problem  string      // what is wrong there
+	Head     HistoryHead // the newest entry checked (historyhead.go)
 }
 
 // VerifyHistory walks the whole chain in id order, in batches, and checks
@@ -188,6 +189,7 @@ func verifyChain(db *gorm.DB) (ChainReport, error) {
 				return r, nil
 			}
 			prev, lastID = e.Hash, e.ID
+			r.Head = HistoryHead{ID: e.ID, Hash: e.Hash, At: e.CreatedAt.UTC()}
 		}
 	}
 }
