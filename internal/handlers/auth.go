@@ -283,7 +283,15 @@ func (h *handler) settings(c echo.Context) error {
 	if c.QueryParam("saved") != "" {
 		flash = "Settings saved."
 	}
-	return render(c, http.StatusOK, views.SettingsPage(views.SettingsView{Settings: s, Flash: flash}))
+	head, ok, err := h.store.HistoryHead(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	v := views.SettingsView{Settings: s, Flash: flash}
+	if ok {
+		v.Head = head.String()
+	}
+	return render(c, http.StatusOK, views.SettingsPage(v))
 }
 
 func (h *handler) saveSettings(c echo.Context) error {

@@ -1,8 +1,10 @@
 package handlers_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/claimdesk/claimdesk/internal/models"
@@ -25,5 +27,19 @@ func TestSignedInPagesAreNotStored(t *testing.T) {
 		if got := b.get(path).Header.Get("Cache-Control"); got != "private, no-store" {
 			t.Errorf("GET %s: Cache-Control %q, want private, no-store", path, got)
 		}
+	}
+}
+
+// The settings page publishes the history head.
+func TestSettingsPageShowsTheHistoryHead(t *testing.T) {
+	a := newApp(t)
+	b := a.signIn(models.RoleAdmin)
+	storetest.Article(t, a.store, b.user, "Helsinki", rvHelsinki)
+	head, ok, err := a.store.HistoryHead(context.Background())
+	if err != nil || !ok {
+		t.Fatal(ok, err)
+	}
+	if res := b.get("/admin/settings"); !strings.Contains(res.Body, head.String()) {
+		t.Fatalf("settings page lacks the head %s", head)
 	}
 }
