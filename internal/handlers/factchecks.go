@@ -325,6 +325,7 @@ func (h *handler) claimReviewFeed(c echo.Context) error {
 		}
 		for _, cl := range b.Claims {
 			after = cl.ID
+			cl = export.PublicFace(cl, b.Scale) // the latest publication, not a correction in progress
 			data := b.ExportData
 			data.Article = b.Articles[cl.ArticleID]
 			cr, ok := export.ClaimReview(h.document(c, data, now), cl)
@@ -340,8 +341,8 @@ func (h *handler) claimReviewFeed(c echo.Context) error {
 			}
 			_, _ = w.Write(body)
 			n++
-			if cl.UpdatedAt.After(last) {
-				last = cl.UpdatedAt.UTC()
+			if m := derefOr(cl.PublicModifiedAt, cl.UpdatedAt); m.After(last) {
+				last = m.UTC()
 			}
 		}
 	}

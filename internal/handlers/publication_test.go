@@ -150,6 +150,9 @@ func TestPublicationSurvivesRevisions(t *testing.T) {
 	if status, body := pubPage(t, a, "/claims/"+itoa(indict)); status != 200 || !strings.Contains(body, "The indictment is public.") {
 		t.Fatalf("public page during the correction: %d", status)
 	}
+	if _, feed := pubPage(t, a, "/claimreview.json"); !strings.Contains(feed, "/claims/"+itoa(indict)+`"`) || !strings.Contains(feed, "The indictment is public.") {
+		t.Fatalf("the ClaimReview feed dropped the fact-check being corrected, or shows the correction early:\n%s", feed)
+	}
 	pubPublish(t, fa, fb, indict, "Mostly true", "Twelve officers were indicted, not twelve agents.")
 	status, body = pubPage(t, a, "/claims/"+itoa(indict))
 	if status != 200 || !strings.Contains(body, "Twelve officers were indicted") || !strings.Contains(body, `data-testid="correction"`) {
@@ -192,6 +195,9 @@ func TestPublicationSurvivesRevisions(t *testing.T) {
 	_, crs, _ := fa.callRaw("GET", "/api/v1/articles/"+itoa(art.ID)+"/export/claimreview")
 	if strings.Contains(crs, "/claims/"+itoa(jobs)+`"`) || !strings.Contains(crs, "/claims/"+itoa(putin)) {
 		t.Fatalf("ClaimReview export still has the withdrawn claim: %s", crs)
+	}
+	if _, feed := pubPage(t, a, "/claimreview.json"); strings.Contains(feed, "/claims/"+itoa(jobs)+`"`) || !strings.Contains(feed, "/claims/"+itoa(putin)+`"`) {
+		t.Fatalf("ClaimReview feed after the withdrawal:\n%s", feed)
 	}
 	_, log := pubPage(t, a, "/corrections")
 	if !strings.Contains(log, "The ministry withdrew the figure.") {

@@ -20,7 +20,10 @@ type PublishedBatch struct {
 // feed: one query per kind of row for the whole batch.
 func (s *Store) PublishedClaims(ctx context.Context, afterID int64, limit int) (PublishedBatch, error) {
 	var cs []models.Claim
-	err := s.conn(ctx).Where("state = ? AND deleted_at IS NULL AND id > ?", models.StatePublished, afterID).
+	// Every fact-check with a public page (docs/publishing.md): published,
+	// or published before and being corrected; not withdrawn.
+	err := s.conn(ctx).Where("deleted_at IS NULL AND id > ?", afterID).
+		Where("(state = ? OR (published_at IS NOT NULL AND state <> ?))", models.StatePublished, models.StateWithdrawn).
 		Where("article_id IN (SELECT id FROM articles WHERE deleted_at IS NULL)").
 		Order("id").Limit(max(limit, 1)).Find(&cs).Error
 	if err != nil {
