@@ -42,7 +42,7 @@ fmt:
 
 bench: bench-go bench-load ## Go benchmarks, then a load run against the real server
 
-bench-go: ## Go benchmarks, then the re-anchoring quality report (needs ../shared/corpus)
+bench-go: ## Go benchmarks (with the matching quality report, BenchmarkMatchQuality: needs ../shared/claimmatch), then the re-anchoring quality report (needs ../shared/corpus)
 	$(GO) test $(TAGS) -run '^$$' -bench 'Benchmark[^Q]' -benchmem -count=1 ./internal/...
 	$(GO) test $(TAGS) -run '^$$' -bench BenchmarkQuality -benchtime 1x -v ./internal/reanchor/
 

@@ -3,6 +3,7 @@ package match
 import (
 	"math"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 )
@@ -156,4 +157,29 @@ func TestCompactionKeepsResults(t *testing.T) {
 
 func key(i int) string {
 	return string(rune('a'+i%26)) + string(rune('a'+i/26%26)) + string(rune('a'+i/676))
+}
+
+// Matches run concurrently with each other and with changes (the scan
+// ranks its sentences in parallel; syncs add and remove documents).
+func TestConcurrentMatch(t *testing.T) {
+	ix := smallIndex()
+	want := ix.Match(Query{Text: "wedding rings Holocaust victims"}, 3)
+	var wg sync.WaitGroup
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 200; i++ {
+				if got := ix.Match(Query{Text: "wedding rings Holocaust victims"}, 3); len(got) == 0 || got[0].Key != want[0].Key {
+					t.Errorf("concurrent match = %+v", got)
+					return
+				}
+			}
+		}()
+	}
+	for i := 0; i < 200; i++ {
+		ix.Add(Doc{Key: "tmp", Claim: "Filler text about a bakery."})
+		ix.Remove("tmp")
+	}
+	wg.Wait()
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -301,13 +302,27 @@ func (m *Matcher) MatchAll(ctx context.Context, qs []match.Query, limit int, min
 		return nil, err
 	}
 	results := make([][]match.Result, len(qs))
+	// Queries are ranked in parallel (the index takes concurrent readers).
+	workers := min(runtime.GOMAXPROCS(0), len(qs))
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := w; i < len(qs); i += workers {
+				results[i] = m.ix.Match(qs[i], limit)
+			}
+		}(w)
+	}
+	wg.Wait()
 	fcIDs, claimIDs := map[int64]bool{}, map[int64]bool{}
-	for i, q := range qs {
-		for _, r := range m.ix.Match(q, limit) {
+	for i, rs := range results {
+		kept := rs[:0]
+		for _, r := range rs {
 			if r.Score < minScore {
 				break
 			}
-			results[i] = append(results[i], r)
+			kept = append(kept, r)
 			switch kind, id := parseMatchKey(r.Key); kind {
 			case MatchFactCheck:
 				fcIDs[id] = true
@@ -315,6 +330,7 @@ func (m *Matcher) MatchAll(ctx context.Context, qs []match.Query, limit int, min
 				claimIDs[id] = true
 			}
 		}
+		results[i] = kept
 	}
 	details, err := m.details(ctx, keys(fcIDs), keys(claimIDs))
 	if err != nil {
