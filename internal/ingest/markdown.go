@@ -111,7 +111,15 @@ func (w *mdWriter) visit(n ast.Node, entering bool) (ast.WalkStatus, error) {
 	case *ast.HTMLBlock:
 		if entering {
 			w.out.WriteString("\n\n")
-			w.out.WriteString(htmlFragmentText(string(n.Text(w.src))))
+			var raw []byte
+			for i := 0; i < n.Lines().Len(); i++ {
+				seg := n.Lines().At(i)
+				raw = append(raw, seg.Value(w.src)...)
+			}
+			if n.HasClosure() {
+				raw = append(raw, n.ClosureLine.Value(w.src)...)
+			}
+			w.out.WriteString(htmlFragmentText(string(raw)))
 			w.out.WriteString("\n\n")
 		}
 		return ast.WalkSkipChildren, nil

@@ -209,7 +209,6 @@ func idf(n, df int) float64 {
 type queryTerm struct {
 	id  uint32
 	qtf int
-	idf float64 // over the combined fields' document frequency
 }
 
 // unknownTerm stands for a query term the index does not know, in the
