@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/claimdesk/claimdesk/internal/store"
 )
 
 // exportCommand: export > backup.jsonl writes the whole database as JSON
@@ -78,5 +80,19 @@ func backupCommand(ctx context.Context, args []string, getenv func(string) strin
 		return err
 	}
 	fmt.Fprintf(stdout, "copied the database to %s\n", args[0])
+	// The copy's own head, read from the copy: keep it with the file, and
+	// `history verify --head` on a restored copy shows nothing was cut off.
+	cp, err := store.Open(ctx, store.Options{URL: args[0]})
+	if err != nil {
+		return fmt.Errorf("backup: reading the copy: %w", err)
+	}
+	defer cp.Close()
+	head, ok, err := cp.HistoryHead(ctx)
+	if err != nil {
+		return err
+	}
+	if ok {
+		fmt.Fprintf(stdout, "history head of the copy: %s\n", head)
+	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -89,6 +90,19 @@ func TestUserAndTokenCommands(t *testing.T) {
 	out.Reset()
 	if err := run(ctx, []string{"history", "verify"}, e, nil, &out, io.Discard); err != nil || !strings.Contains(out.String(), "history chain OK") {
 		t.Fatalf("history verify: %v %q", err, out.String())
+	}
+	out.Reset()
+	if err := run(ctx, []string{"history", "verify"}, e, nil, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	live := regexp.MustCompile(`head: ([0-9]+:[0-9a-f]{64})`).FindStringSubmatch(out.String())
+	out.Reset()
+	copyPath := filepath.Join(t.TempDir(), "copy.db")
+	if err := run(ctx, []string{"backup", copyPath}, e, nil, &out, io.Discard); err != nil {
+		t.Fatalf("backup: %v", err)
+	}
+	if live == nil || !strings.Contains(out.String(), "history head of the copy: "+live[1]) {
+		t.Fatalf("backup FILE should print the copy's history head %v: %q", live, out.String())
 	}
 	if err := run(ctx, []string{"frobnicate"}, e, nil, io.Discard, io.Discard); err == nil {
 		t.Fatal("unknown command succeeded")
