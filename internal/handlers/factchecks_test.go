@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
@@ -288,6 +289,19 @@ func TestFactCheckPages(t *testing.T) {
 	res = ed.postFile("/factchecks/import", url.Values{}, "file", "big.json", bytes.Repeat([]byte(" "), 5<<20+10))
 	if res.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(res.Body, "claimdesk factchecks import") {
 		t.Errorf("big upload: %d", res.StatusCode)
+	}
+	// The same file sent chunked (no length known): still the page's 413.
+	var form bytes.Buffer
+	mw := multipart.NewWriter(&form)
+	_ = mw.WriteField("_csrf", ed.csrf)
+	fw, _ := mw.CreateFormFile("file", "big.json")
+	_, _ = fw.Write(bytes.Repeat([]byte(" "), 7<<20))
+	_ = mw.Close()
+	req, _ := http.NewRequest(http.MethodPost, ed.a.srv.URL+"/factchecks/import", io.MultiReader(&form))
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	res = ed.do(req)
+	if res.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(res.Body, "claimdesk factchecks import") {
+		t.Errorf("big chunked upload: %d", res.StatusCode)
 	}
 
 	// Browse, search and filter.
