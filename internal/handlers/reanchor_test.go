@@ -58,3 +58,32 @@ func TestRetireClaim(t *testing.T) {
 		t.Fatalf("the article history lacks the retirement: %d %v", code, hist)
 	}
 }
+
+// TestRetireRefusesAPublishedClaim: a published fact-check whose sentence
+// was removed stays public until it is withdrawn; Retire is refused and
+// the claim is unchanged.
+func TestRetireRefusesAPublishedClaim(t *testing.T) {
+	a := newApp(t)
+	ed, fa, fb := a.apiClient(models.RoleEditor), a.apiClient(models.RoleFactChecker), a.apiClient(models.RoleFactChecker)
+	id, text := createArticle(t, ed, summitReport)
+	jobs := markQuote(t, ed, id, "Unemployment fell to 4.2% in May")
+	pubPublish(t, fa, fb, jobs, "True", "The ministry's figures say so.")
+	if code, body, _ := fa.call("PUT", "/api/v1/articles/"+itoa(id)+"/text", map[string]any{"text": strings.Replace(text, "\n\nUnemployment fell to 4.2% in May, the labour ministry said.", "", 1)}); code != 200 {
+		t.Fatalf("revise: %d %v", code, body)
+	}
+	before := getClaim(t, fa, jobs)
+	if before["anchor"].(map[string]any)["state"] != "orphaned" {
+		t.Fatalf("claim after the revision: %v", before["anchor"])
+	}
+	code, body, _ := fa.call("POST", "/api/v1/claims/"+itoa(jobs)+"/retire", map[string]any{"version": num(before, "version"), "reason": "cut"})
+	if code != http.StatusUnprocessableEntity {
+		t.Fatalf("retiring a published claim: %d %v, want 422", code, body)
+	}
+	after := getClaim(t, fa, jobs)
+	if after["state"] != before["state"] || num(after, "version") != num(before, "version") {
+		t.Fatalf("the refused retire changed the claim: %v → %v", before["state"], after["state"])
+	}
+	if st, _ := pubPage(t, a, "/claims/"+itoa(jobs)); st != http.StatusOK {
+		t.Fatalf("public page after the refused retire: %d", st)
+	}
+}
